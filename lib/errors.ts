@@ -1,0 +1,207 @@
+/**
+ * Every error rxnet raises, each with a stable `code` and structured `info`.
+ *
+ * Match on `err.code` (or the `is*()` guards), never on the message text: messages may be
+ * reworded, codes never change.
+ *
+ * | code                       | class                     | raised when                                     |
+ * | -------------------------- | ------------------------- | ----------------------------------------------- |
+ * | ERR_RXNET_INVALID_OPTION   | RxnetInvalidOptionError   | an option or flag has a value that is not allowed |
+ * | ERR_RXNET_TIMEOUT          | RxnetTimeoutError         | no answer came within the timeout and retries    |
+ * | ERR_RXNET_CONNECTION       | RxnetConnectionError      | a connection could not be opened or broke        |
+ * | ERR_RXNET_PROTOCOL         | RxnetProtocolError        | a peer sent bytes that break the wire protocol   |
+ * | ERR_RXNET_CLOSED           | RxnetClosedError          | the session or server was closed under a request |
+ *
+ * This module imports nothing.
+ */
+
+/** Error codes, one per class. */
+export const ERR_RXNET_INVALID_OPTION = 'ERR_RXNET_INVALID_OPTION';
+export const ERR_RXNET_TIMEOUT = 'ERR_RXNET_TIMEOUT';
+export const ERR_RXNET_CONNECTION = 'ERR_RXNET_CONNECTION';
+export const ERR_RXNET_PROTOCOL = 'ERR_RXNET_PROTOCOL';
+export const ERR_RXNET_CLOSED = 'ERR_RXNET_CLOSED';
+
+export type RxnetErrorCode =
+  | typeof ERR_RXNET_INVALID_OPTION
+  | typeof ERR_RXNET_TIMEOUT
+  | typeof ERR_RXNET_CONNECTION
+  | typeof ERR_RXNET_PROTOCOL
+  | typeof ERR_RXNET_CLOSED;
+
+/** The base of every rxnet error: a `code`, structured `info` and an optional `cause`. */
+export abstract class RxnetError<Info extends object = object> extends Error {
+  abstract readonly code: RxnetErrorCode;
+  readonly info: Readonly<Info>;
+
+  constructor(message: string, info: Info, options?: { cause?: unknown }) {
+    super(message, options);
+    this.info = Object.freeze({ ...info });
+  }
+}
+
+/** Context of an {@link RxnetInvalidOptionError}. */
+export interface InvalidOptionInfo {
+  /** The option or flag, e.g. `--port` or `success`. */
+  readonly option: string;
+  /** The value that was given, as text. */
+  readonly value: string;
+  /** What is allowed, e.g. `an integer 0-65535`. */
+  readonly expected: string;
+}
+
+/**
+ * An option has a value that is not allowed.
+ *
+ * Example: `new RxnetInvalidOptionError({ option: '--port', value: 'abc', expected: 'an integer 0-65535' })`
+ * has the message `Invalid --port "abc" (expected an integer 0-65535)`.
+ */
+export class RxnetInvalidOptionError extends RxnetError<InvalidOptionInfo> {
+  override readonly name = 'RxnetInvalidOptionError';
+  readonly code = ERR_RXNET_INVALID_OPTION;
+
+  constructor(info: InvalidOptionInfo, message?: string) {
+    super(message ?? `Invalid ${info.option} "${info.value}" (expected ${info.expected})`, info);
+  }
+}
+
+/** Context of an {@link RxnetTimeoutError}. */
+export interface TimeoutInfo {
+  /** How many times the request was sent. */
+  readonly attempts: number;
+  /** Milliseconds from the first send to giving up. */
+  readonly elapsedMs: number;
+}
+
+/**
+ * No answer arrived within the timeout (after every retry the policy allowed).
+ *
+ * Example: `Timed out after 5 attempts in 3100 ms`.
+ */
+export class RxnetTimeoutError extends RxnetError<TimeoutInfo> {
+  override readonly name = 'RxnetTimeoutError';
+  readonly code = ERR_RXNET_TIMEOUT;
+
+  constructor(info: TimeoutInfo, options?: { cause?: unknown }) {
+    super(
+      `Timed out after ${info.attempts} attempt${info.attempts === 1 ? '' : 's'} in ${Math.round(info.elapsedMs)} ms`,
+      info,
+      options,
+    );
+  }
+}
+
+/** Context of an {@link RxnetConnectionError}. */
+export interface ConnectionInfo {
+  /** Where we tried to connect, e.g. `tcp://127.0.0.1:9000`. */
+  readonly address: string;
+  /** The system error code when there is one (`ECONNREFUSED`, `ECONNRESET`, `EPIPE`...). */
+  readonly syscallCode?: string;
+  /** How many connection attempts were made. */
+  readonly attempts?: number;
+  /** Milliseconds spent trying. */
+  readonly elapsedMs?: number;
+}
+
+/** A connection could not be opened, or broke while a request was in flight. */
+export class RxnetConnectionError extends RxnetError<ConnectionInfo> {
+  override readonly name = 'RxnetConnectionError';
+  readonly code = ERR_RXNET_CONNECTION;
+
+  constructor(message: string, info: ConnectionInfo, options?: { cause?: unknown }) {
+    super(message, info, options);
+  }
+}
+
+/** Context of an {@link RxnetProtocolError}. */
+export interface ProtocolInfo {
+  /** The offending bytes as text, cut to at most 80 characters. */
+  readonly received: string;
+}
+
+/** A peer sent something that breaks the wire protocol (for example a malformed reply). */
+export class RxnetProtocolError extends RxnetError<ProtocolInfo> {
+  override readonly name = 'RxnetProtocolError';
+  readonly code = ERR_RXNET_PROTOCOL;
+
+  constructor(message: string, info: ProtocolInfo) {
+    super(message, { received: info.received.slice(0, 80) });
+  }
+}
+
+/** Context of an {@link RxnetClosedError}. */
+export interface ClosedInfo {
+  /** What was closed, e.g. `session 3` or `udp socket`. */
+  readonly what: string;
+}
+
+/** The session, socket or server was closed while something still needed it. */
+export class RxnetClosedError extends RxnetError<ClosedInfo> {
+  override readonly name = 'RxnetClosedError';
+  readonly code = ERR_RXNET_CLOSED;
+
+  constructor(info: ClosedInfo) {
+    super(`${info.what} was closed`, info);
+  }
+}
+
+/** True when `err` is any rxnet error. Usage: `if (isRxnetError(err)) console.error(err.code)`. */
+export function isRxnetError(err: unknown): err is RxnetError {
+  return err instanceof RxnetError;
+}
+
+/** True when `err` is an {@link RxnetTimeoutError}. Usage: `catchError(e => isTimeoutError(e) ? of(null) : throwError(() => e))`. */
+export function isTimeoutError(err: unknown): err is RxnetTimeoutError {
+  return err instanceof RxnetTimeoutError;
+}
+
+/** True when `err` is an {@link RxnetInvalidOptionError}. Usage: `if (isInvalidOptionError(e)) process.exit(2)`. */
+export function isInvalidOptionError(err: unknown): err is RxnetInvalidOptionError {
+  return err instanceof RxnetInvalidOptionError;
+}
+
+/** True when `err` is an {@link RxnetConnectionError}. Usage: `if (isConnectionError(e)) reconnect()`. */
+export function isConnectionError(err: unknown): err is RxnetConnectionError {
+  return err instanceof RxnetConnectionError;
+}
+
+/** True when `err` is an {@link RxnetProtocolError}. Usage: `if (isProtocolError(e)) log(e.info.received)`. */
+export function isProtocolError(err: unknown): err is RxnetProtocolError {
+  return err instanceof RxnetProtocolError;
+}
+
+/** True when `err` is an {@link RxnetClosedError}. Usage: `if (isClosedError(e)) return`. */
+export function isClosedError(err: unknown): err is RxnetClosedError {
+  return err instanceof RxnetClosedError;
+}
+
+/** System error codes that mean "try again": the peer went away or is not there yet. */
+export const TRANSIENT_SYSCALL_CODES: ReadonlySet<string> = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+]);
+
+/** The `code` of a Node system error, if `err` has one. */
+function syscallCodeOf(err: unknown): string | undefined {
+  if (typeof err === 'object' && err !== null && 'code' in err) {
+    const code = (err as { code: unknown }).code;
+    return typeof code === 'string' ? code : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * True when retrying may help: a timeout, a broken or refused connection (ECONNRESET,
+ * ECONNREFUSED, EPIPE...). Never true for an invalid option or a protocol violation.
+ *
+ * Usage: `retry({ delay: (err, n) => isTransientError(err) ? timer(ms(n)) : throwError(() => err) })`
+ */
+export function isTransientError(err: unknown): boolean {
+  if (err instanceof RxnetTimeoutError || err instanceof RxnetConnectionError) return true;
+  if (err instanceof RxnetError) return false;
+  const code = syscallCodeOf(err);
+  return code !== undefined && TRANSIENT_SYSCALL_CODES.has(code);
+}

@@ -1,0 +1,30 @@
+/**
+ * What a framer yields: the text of one message, or a marker for a message that was longer
+ * than the limit and was discarded unread. Framing knows nothing of the calc protocol.
+ */
+
+/** A message longer than `limit` bytes: reported once, its bytes discarded as they streamed in. */
+export interface OverlongFrame {
+  readonly overlong: true;
+  /** The limit it broke, in bytes. */
+  readonly limit: number;
+}
+
+/** One framed message: its text (terminator removed), or an {@link OverlongFrame}. */
+export type Frame = string | OverlongFrame;
+
+/** True when `frame` is the overlong marker. Usage: `frames.filter((f) => !isOverlong(f))`. */
+export function isOverlong(frame: Frame): frame is OverlongFrame {
+  return typeof frame !== 'string';
+}
+
+/** Builds the overlong marker for a limit. Usage: `out.push(overlong(1024))`. */
+export function overlong(limit: number): OverlongFrame {
+  return { overlong: true, limit };
+}
+
+/** The default maximum message length, in bytes, without its terminator. */
+export const DEFAULT_MAX_LINE_LENGTH = 4096;
+
+/** The smallest maximum a framer accepts. */
+export const MIN_MAX_LINE_LENGTH = 1024;

@@ -1,0 +1,94 @@
+import { DEFAULT_MAX_LINE_LENGTH, overlong, type Frame } from './Frame.js';
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * Splits a byte stream into `\n`-terminated lines (a `\r` before the `\n` is removed), correct
+ * across chunk boundaries. A line longer than `maxLineLength` bytes yields one overlong frame as
+ * soon as the limit is passed, and its remaining bytes are discarded as they arrive: memory per
+ * decoder stays below `maxLineLength + 1` bytes whatever the peer sends.
+ *
+ * Example:
+ * ```ts
+ * const decoder = new LineDecoder(1024);
+ * decoder.push(Buffer.from('+,1,1\n*,2'));  // ['+,1,1']
+ * decoder.push(Buffer.from(',3\n'));        // ['*,2,3']
+ * decoder.end();                            // [] (a pending partial line would be yielded here)
+ * ```
+ */
+export class LineDecoder {
+  /** Bytes of the current, unfinished line (copied, so no chunk is kept alive). */
+  private pending: Buffer[] = [];
+  private pendingLength = 0;
+  /** True while discarding the rest of an overlong line. */
+  private discarding = false;
+
+  /** @param maxLineLength the longest line accepted, in bytes, without its terminator. Defaults to 4096. */
+  constructor(readonly maxLineLength: number = DEFAULT_MAX_LINE_LENGTH) {}
+
+  /** Feeds one chunk; returns the frames it completes, in order. */
+  push(chunk: Uint8Array): Frame[] {
+    const out: Frame[] = [];
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let start = 0;
+    for (let newline = buffer.indexOf(LF, start); newline !== -1; newline = buffer.indexOf(LF, start)) {
+      this.completeLine(buffer, start, newline, out);
+      start = newline + 1;
+    }
+    if (start < buffer.length) this.keep(buffer, start, out);
+    return out;
+  }
+
+  /** Ends the stream: yields a final line that had no terminator, if any. */
+  end(): Frame[] {
+    const wasDiscarding = this.discarding;
+    const rest = this.takePending();
+    this.discarding = false;
+    if (wasDiscarding || rest === undefined) return [];
+    return [this.decode(rest, 0, rest.length)];
+  }
+
+  private completeLine(buffer: Buffer, start: number, end: number, out: Frame[]): void {
+    if (this.discarding) {
+      this.discarding = false;
+      return;
+    }
+    if (this.pendingLength === 0) {
+      out.push(this.decode(buffer, start, end));
+      return;
+    }
+    this.pending.push(buffer.subarray(start, end));
+    const line = this.takePending() as Buffer;
+    out.push(this.decode(line, 0, line.length));
+  }
+
+  /** Keeps the unfinished tail of a chunk, or starts discarding once the line is too long. */
+  private keep(buffer: Buffer, start: number, out: Frame[]): void {
+    if (this.discarding) return;
+    const length = this.pendingLength + buffer.length - start;
+    // One byte of slack: the line may still end in "\r\n", and the "\r" is not counted.
+    if (length > this.maxLineLength + 1) {
+      this.takePending();
+      this.discarding = true;
+      out.push(overlong(this.maxLineLength));
+      return;
+    }
+    this.pending.push(Buffer.from(buffer.subarray(start)));
+    this.pendingLength = length;
+  }
+
+  private takePending(): Buffer | undefined {
+    if (this.pending.length === 0) return undefined;
+    const line = this.pending.length === 1 ? (this.pending[0] as Buffer) : Buffer.concat(this.pending, this.pendingLength);
+    this.pending = [];
+    this.pendingLength = 0;
+    return line;
+  }
+
+  private decode(buffer: Buffer, start: number, end: number): Frame {
+    const stop = end > start && buffer[end - 1] === CR ? end - 1 : end;
+    if (stop - start > this.maxLineLength) return overlong(this.maxLineLength);
+    return buffer.toString('utf8', start, stop);
+  }
+}

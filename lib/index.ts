@@ -1,0 +1,73 @@
+/**
+ * rxnet: reactive TCP and UDP services and clients as composable RxJS pipelines.
+ * This barrel is the whole public API; everything else under lib/ is internal.
+ */
+
+// --- Errors: match on err.code ---
+export {
+  RxnetError,
+  RxnetInvalidOptionError,
+  RxnetTimeoutError,
+  RxnetConnectionError,
+  RxnetProtocolError,
+  RxnetClosedError,
+  ERR_RXNET_INVALID_OPTION,
+  ERR_RXNET_TIMEOUT,
+  ERR_RXNET_CONNECTION,
+  ERR_RXNET_PROTOCOL,
+  ERR_RXNET_CLOSED,
+  isRxnetError,
+  isTimeoutError,
+  isInvalidOptionError,
+  isConnectionError,
+  isProtocolError,
+  isClosedError,
+  isTransientError,
+} from './errors.js';
+export type { RxnetErrorCode, InvalidOptionInfo, TimeoutInfo, ConnectionInfo, ProtocolInfo, ClosedInfo } from './errors.js';
+
+// --- Protocol: pure values and functions of the calc protocol ---
+export { OPERATORS, CODE_OK, CODE_ERROR } from './protocol/types.js';
+export type { Operator, CalcRequest, CalcFailure, ParsedRequest, CalcOutcome, CalcReply } from './protocol/types.js';
+export { requestSchema } from './protocol/requestSchema.js';
+export { parseRequest } from './protocol/parseRequest.js';
+export { evaluateRequest } from './protocol/evaluateRequest.js';
+export { encodeOutcome, formatNumber, ERROR_REPLY } from './protocol/encodeOutcome.js';
+export { encodeRequest } from './protocol/encodeRequest.js';
+export { parseReply, type ParsedReply } from './protocol/parseReply.js';
+
+// --- Framing: bytes to messages, protocol-agnostic ---
+export { isOverlong, DEFAULT_MAX_LINE_LENGTH, MIN_MAX_LINE_LENGTH } from './framing/Frame.js';
+export type { Frame, OverlongFrame } from './framing/Frame.js';
+export { LineDecoder } from './framing/LineDecoder.js';
+export { decodeMessage } from './framing/decodeMessage.js';
+
+// --- Operators ---
+export { splitLines } from './operators/splitLines.js';
+export { splitMessages } from './operators/splitMessages.js';
+export { parse } from './operators/parse.js';
+export { evaluate } from './operators/evaluate.js';
+export { randomDrop } from './operators/randomDrop.js';
+export { randomCut } from './operators/randomCut.js';
+export { encode } from './operators/encode.js';
+
+// --- Transports: sockets as observables ---
+export { listenTcp, type ListenTcpOptions } from './transport/listenTcp.js';
+export type { TcpConnection } from './transport/TcpConnection.js';
+export { bindUdp, type BindUdpOptions, type Datagram } from './transport/bindUdp.js';
+export { formatAddress, type SocketAddress } from './transport/SocketAddress.js';
+
+// --- Server ---
+export { calcPipeline, type CalcPipelineOptions } from './server/calcPipeline.js';
+export { serveTcp, type ServeTcpOptions } from './server/serveTcp.js';
+export { serveUdp, type ServeUdpOptions } from './server/serveUdp.js';
+export { startServer, type RunningServer, type ServerHooks } from './server/startServer.js';
+export {
+  resolveServerOptions,
+  SERVER_DEFAULTS,
+  FRAMINGS,
+  TRANSPORTS,
+  type ServerOptions,
+  type Framing,
+  type Transport,
+} from './server/serverOptions.js';

@@ -1,0 +1,30 @@
+import type { z } from 'zod';
+import { RxnetInvalidOptionError } from '../errors.js';
+
+/**
+ * Validates merged options with a zod object schema whose every check's message says what the
+ * option allows. Internal: the factories of the server and the client use it.
+ *
+ * Example: `validateOptions(schema, { ...DEFAULTS, ...options })`
+ *
+ * @throws RxnetInvalidOptionError naming the first bad option, its value and what is allowed
+ *   (`Invalid port "abc" (expected an integer 0-65535)`), or the unknown option.
+ */
+export function validateOptions<T>(schema: z.ZodType<T>, merged: Record<string, unknown>): Readonly<T> {
+  const result = schema.safeParse(merged);
+  if (result.success) return Object.freeze(result.data);
+  const issue = result.error.issues[0];
+  if (issue?.code === 'unrecognized_keys') {
+    const names = issue.keys.join(', ');
+    throw new RxnetInvalidOptionError(
+      { option: names, value: String(merged[issue.keys[0] ?? '']), expected: 'a known option' },
+      `Unknown option ${names}`,
+    );
+  }
+  const option = String(issue?.path[0] ?? 'options');
+  throw new RxnetInvalidOptionError({
+    option,
+    value: String(merged[option]),
+    expected: issue?.message ?? 'a valid value',
+  });
+}

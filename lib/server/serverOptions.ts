@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { DEFAULT_MAX_LINE_LENGTH, MIN_MAX_LINE_LENGTH } from '../framing/Frame.js';
+import { validateOptions } from '../options/validateOptions.js';
+
+/** How a TCP byte stream is cut into requests: `line` (`\n`-terminated) or `chunk` (each read is one request, as the seed's server did). */
+export const FRAMINGS = ['line', 'chunk'] as const;
+export type Framing = (typeof FRAMINGS)[number];
+
+/** The transports a server can listen on. */
+export const TRANSPORTS = ['tcp', 'udp'] as const;
+export type Transport = (typeof TRANSPORTS)[number];
+
+/** Every server option, resolved. */
+export interface ServerOptions {
+  /** `tcp` or `udp`. Defaults to `tcp`. */
+  readonly transport: Transport;
+  /** The address to bind. Defaults to `127.0.0.1`. */
+  readonly host: string;
+  /** The port; 0 picks a free one. Defaults to 9000. */
+  readonly port: number;
+  /** The probability, in [0, 1], that a reply is sent. Defaults to 1. */
+  readonly success: number;
+  /** TCP framing. Defaults to `line`. */
+  readonly framing: Framing;
+  /** The longest request, in bytes, without its terminator. Defaults to 4096, at least 1024. */
+  readonly maxLineLength: number;
+  /** The source of randomness for drops, numbers in [0, 1). Defaults to `Math.random`. */
+  readonly random: () => number;
+}
+
+/** The defaults every server starts from. */
+export const SERVER_DEFAULTS: ServerOptions = Object.freeze({
+  transport: 'tcp',
+  host: '127.0.0.1',
+  port: 9000,
+  success: 1,
+  framing: 'line',
+  maxLineLength: DEFAULT_MAX_LINE_LENGTH,
+  random: Math.random,
+});
+
+/** One message per option: what it allows. zod reports it as the issue's message. */
+const allows = (expected: string) => ({ error: expected });
+const PORT = allows('an integer 0-65535');
+const SUCCESS = allows('a number from 0 to 1');
+const MAX_LINE = allows(`an integer from ${MIN_MAX_LINE_LENGTH} to ${1 << 24}`);
+
+const serverOptionsSchema = z.strictObject({
+  transport: z.enum(TRANSPORTS, allows('tcp or udp')),
+  host: z.string(allows('a host name or IP address')).min(1, allows('a host name or IP address')),
+  port: z.number(PORT).int(PORT).min(0, PORT).max(65535, PORT),
+  success: z.number(SUCCESS).min(0, SUCCESS).max(1, SUCCESS),
+  framing: z.enum(FRAMINGS, allows('line or chunk')),
+  maxLineLength: z.number(MAX_LINE).int(MAX_LINE).min(MIN_MAX_LINE_LENGTH, MAX_LINE).max(1 << 24, MAX_LINE),
+  random: z.custom<() => number>((value) => typeof value === 'function', allows('a function returning numbers in [0, 1)')),
+});
+
+/**
+ * Merges `options` over {@link SERVER_DEFAULTS} and validates the result once.
+ *
+ * Example: `resolveServerOptions({ transport: 'udp', success: 0.5 }).port` is `9000`.
+ *
+ * @throws RxnetInvalidOptionError naming the first bad option and what it allows.
+ */
+export function resolveServerOptions(options: Partial<ServerOptions> = {}): Readonly<ServerOptions> {
+  return validateOptions(serverOptionsSchema, { ...SERVER_DEFAULTS, ...options });
+}

@@ -1,0 +1,116 @@
+import type { Socket } from 'node:net';
+import { Observable } from 'rxjs';
+import type { SocketAddress } from './SocketAddress.js';
+
+/**
+ * One accepted (or opened) stream connection: its inbound bytes as an observable and a way to
+ * write back. It knows nothing of what the bytes mean.
+ */
+export interface TcpConnection {
+  /** A number unique among the connections of one listener (the seed's "session id"). */
+  readonly id: number;
+  /** The peer's address. */
+  readonly remote: SocketAddress;
+  /** The underlying socket, for socket options (`setNoDelay`, `setKeepAlive`...). */
+  readonly socket: Socket;
+  /**
+   * Inbound bytes. Completes when the peer ends its side (we may still write) or the socket
+   * closes; errors with the socket's error (`ECONNRESET`...). Meant for one subscriber.
+   */
+  readonly data$: Observable<Buffer>;
+  /**
+   * Writes bytes to the peer. Writes made in the same tick are sent together. While the socket's
+   * write buffer is over its high-water mark, reading pauses ('drain' resumes it), so a peer that
+   * never reads cannot grow our memory. Ignored once the socket is no longer writable.
+   */
+  send(data: string | Uint8Array): void;
+  /**
+   * Ends our side once pending writes are flushed (graceful); bytes the peer still sends are
+   * read and discarded. Safe to call more than once.
+   */
+  end(): void;
+  /** Closes the connection at once. Safe to call more than once. */
+  destroy(): void;
+}
+
+/** Wraps a connected socket as a {@link TcpConnection}. Internal to the transports. */
+export function createTcpConnection(socket: Socket, id: number, family = socket.remoteFamily ?? 'IPv4'): TcpConnection {
+  const remote: SocketAddress = {
+    address: socket.remoteAddress ?? '',
+    port: socket.remotePort ?? 0,
+    family,
+  };
+  let reading = false;
+  let waitingForDrain = false;
+  let corked = false;
+
+  // A socket must always have an 'error' listener, or an ECONNRESET would crash the process.
+  // data$ reports the error; this one only keeps it from being unhandled, and goes with 'close'.
+  const swallowError = (): void => {};
+  socket.on('error', swallowError);
+  socket.once('close', () => socket.off('error', swallowError));
+
+  const uncork = (): void => {
+    corked = false;
+    socket.uncork();
+  };
+  const onDrain = (): void => {
+    waitingForDrain = false;
+    if (reading && !socket.destroyed) socket.resume();
+  };
+
+  const data$ = new Observable<Buffer>((subscriber) => {
+    if (socket.destroyed) {
+      subscriber.complete();
+      return undefined;
+    }
+    const onData = (chunk: Buffer): void => subscriber.next(chunk);
+    const onEnd = (): void => subscriber.complete();
+    const onError = (err: Error): void => subscriber.error(err);
+    socket.on('data', onData);
+    socket.on('end', onEnd);
+    socket.on('close', onEnd);
+    socket.on('error', onError);
+    reading = true;
+    if (!waitingForDrain) socket.resume();
+    return () => {
+      reading = false;
+      socket.off('data', onData);
+      socket.off('end', onEnd);
+      socket.off('close', onEnd);
+      socket.off('error', onError);
+      // Once our side has ended, inbound bytes are discarded (see end()), not held.
+      if (!socket.destroyed && !socket.writableEnded) socket.pause();
+    };
+  });
+
+  return {
+    id,
+    remote,
+    socket,
+    data$,
+    send(data) {
+      if (!socket.writable) return;
+      if (!corked) {
+        corked = true;
+        socket.cork();
+        process.nextTick(uncork);
+      }
+      if (!socket.write(data) && !waitingForDrain) {
+        waitingForDrain = true;
+        socket.pause();
+        socket.once('drain', onDrain);
+      }
+    },
+    end() {
+      if (socket.destroyed || socket.writableEnded) return;
+      socket.end();
+      // Keep reading, so the peer's last bytes are consumed (no RST that could cut our replies);
+      // with no 'data' listener they are discarded. The socket closes when the peer ends too.
+      socket.resume();
+    },
+    destroy() {
+      socket.destroy();
+    },
+  };
+}
