@@ -71,3 +71,54 @@ export {
   type Framing,
   type Transport,
 } from './server/serverOptions.js';
+
+// --- Discovery: SSDP announce and discover (HTTP-over-UDP on a multicast group) ---
+export {
+  SSDP_GROUP,
+  SSDP_PORT,
+  SSDP_ALL,
+  SSDP_DISCOVER,
+  RXNET_SERVICE_TYPE,
+  MAX_MX,
+  MAX_SSDP_DATAGRAM,
+  NOTIFY_SUBTYPES,
+} from './discovery/SsdpMessage.js';
+export type {
+  SsdpMessage,
+  SsdpSearch,
+  SsdpSearchResponse,
+  SsdpNotify,
+  NotifySubtype,
+  ExtraHeaders,
+  InvalidSsdpMessage,
+  ParsedSsdpMessage,
+  ReceivedSsdp,
+} from './discovery/SsdpMessage.js';
+export { parseSsdpMessage } from './discovery/parseSsdpMessage.js';
+export { formatSsdpMessage } from './discovery/formatSsdpMessage.js';
+export {
+  formatLocation,
+  parseLocation,
+  locationOf,
+  LOCATION_TRANSPORTS,
+  type ServiceLocation,
+  type LocationTransport,
+} from './discovery/ServiceLocation.js';
+export { searchResponseDelay } from './discovery/searchResponseDelay.js';
+export { serviceUsn, responseTargetFor, searchResponse, notification, type AnnouncedService } from './discovery/AnnouncedService.js';
+export { answerSearches, type SearchAnswer, type AnswerSearchesOptions } from './discovery/answerSearches.js';
+export { announce, type AnnounceEvent, type AnnounceHooks } from './discovery/announce.js';
+export { discover, type DiscoverHooks } from './discovery/discover.js';
+export { toDiscoveredService, type DiscoveredService } from './discovery/DiscoveredService.js';
+export { watchSsdp } from './discovery/watchSsdp.js';
+export {
+  resolveAnnounceOptions,
+  resolveDiscoverOptions,
+  resolveSsdpNetworkOptions,
+  ANNOUNCE_DEFAULTS,
+  DISCOVER_DEFAULTS,
+  SSDP_NETWORK_DEFAULTS,
+  type AnnounceOptions,
+  type DiscoverOptions,
+  type SsdpNetworkOptions,
+} from './discovery/discoveryOptions.js';
