@@ -1,0 +1,71 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * Reads a process's memory and CPU use from /proc (Linux only), summed over the process and its
+ * descendants (a clustered server's workers count). Returns undefined where /proc is missing.
+ */
+
+/** Clock ticks per second of /proc/<pid>/stat times; 100 on every common Linux. */
+const CLOCK_TICKS = 100;
+
+/** The process and all its descendants, found through the parent pids in /proc/<pid>/stat. */
+export function processTree(pid: number): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [pid];
+  }
+  const children = new Map<number, number[]>();
+  for (const name of entries) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = readStat(Number(name));
+    if (stat === undefined) continue;
+    const siblings = children.get(stat.ppid) ?? [];
+    siblings.push(Number(name));
+    children.set(stat.ppid, siblings);
+  }
+  const tree: number[] = [];
+  const stack = [pid];
+  while (stack.length > 0 && tree.length < 10_000) {
+    const next = stack.pop() as number;
+    tree.push(next);
+    stack.push(...(children.get(next) ?? []));
+  }
+  return tree;
+}
+
+/** Resident memory (VmRSS) in KiB of the process tree, or undefined if unreadable. Usage: `readRssKiB(server.pid)`. */
+export function readRssKiB(pid: number): number | undefined {
+  let total: number | undefined;
+  for (const member of processTree(pid)) {
+    try {
+      const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${member}/status`, 'utf8'));
+      if (match !== null) total = (total ?? 0) + Number(match[1]);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return total;
+}
+
+/** User + system CPU seconds used so far by the process tree, or undefined if unreadable. Usage: `readCpuSeconds(pid)`. */
+export function readCpuSeconds(pid: number): number | undefined {
+  let total: number | undefined;
+  for (const member of processTree(pid)) {
+    const stat = readStat(member);
+    if (stat !== undefined) total = (total ?? 0) + stat.ticks / CLOCK_TICKS;
+  }
+  return total;
+}
+
+function readStat(pid: number): { ppid: number; ticks: number } | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+  } catch {
+    return undefined;
+  }
+}

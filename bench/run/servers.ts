@@ -1,0 +1,86 @@
+import type { ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startChild, stopChild, waitForLine } from './children.js';
+
+/** The two servers every scenario compares. */
+export const SERVER_KINDS = ['rxnet', 'baseline'] as const;
+export type ServerKind = (typeof SERVER_KINDS)[number];
+
+/** The repository root (this file runs as dist/bench/run/servers.js). */
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** How to start a server under test. */
+export interface ServerSpec {
+  readonly kind: ServerKind;
+  readonly transport: 'tcp' | 'udp';
+  /** CPUs to pin it to (`0`, `0-1`), if taskset exists. */
+  readonly cpus?: string;
+  /** Passed as `--workers N` when above 1 (the rxnet CLI must support the flag). */
+  readonly workers: number;
+  /** Node flags before the script, e.g. `--cpu-prof`. */
+  readonly nodeFlags?: readonly string[];
+  /** Extra server flags (e.g. `--verbose`). */
+  readonly extraArgs?: readonly string[];
+  readonly onStderrLine?: (line: string) => void;
+  /** The checkout whose `cli/server.js` is "rxnet" (to compare a patched lib/). Defaults to this repository. */
+  readonly rxnetRoot?: string;
+}
+
+/** A server under test, listening. */
+export interface StartedServer {
+  readonly kind: ServerKind;
+  readonly transport: 'tcp' | 'udp';
+  readonly pid: number;
+  readonly host: string;
+  readonly port: number;
+  readonly child: ChildProcess;
+  /** Stops it by PID; resolves with how it ended (`0` is a clean exit). */
+  stop(): Promise<string>;
+}
+
+/** The command line of a server: rxnet's `cli/server.js` or the plain-Node baseline. */
+export function serverCommand(spec: ServerSpec): string[] {
+  const script = spec.kind === 'rxnet' ? join(spec.rxnetRoot ?? REPO_ROOT, 'cli', 'server.js') : join(REPO_ROOT, 'dist', 'bench', 'baselineServer.js');
+  const args = [`--${spec.transport}`, '--host', '127.0.0.1', '--port', '0', ...(spec.extraArgs ?? [])];
+  if (spec.workers > 1) args.push('--workers', String(spec.workers));
+  return [process.execPath, ...(spec.nodeFlags ?? []), script, ...args];
+}
+
+/**
+ * Starts a server as a child process and waits for its `listening tcp|udp HOST:PORT` line.
+ *
+ * Example: `const server = await startServer({ kind: 'rxnet', transport: 'tcp', cpus: '0', workers: 1 })`
+ */
+export async function startServer(spec: ServerSpec): Promise<StartedServer> {
+  let lastStderr = '';
+  const child = startChild({
+    command: serverCommand(spec),
+    cpus: spec.cpus,
+    onStderrLine: (line) => {
+      lastStderr = line;
+      spec.onStderrLine?.(line);
+    },
+  });
+  let line: string;
+  try {
+    line = await waitForLine(child, /^listening (tcp|udp) /, 10_000);
+  } catch (err) {
+    await stopChild(child, 500);
+    throw new Error(`${spec.kind} ${spec.transport} server did not start: ${(err as Error).message}${lastStderr === '' ? '' : ` (stderr: ${lastStderr})`}`);
+  }
+  const match = /^listening (?:tcp|udp) (.+):(\d+)$/.exec(line);
+  if (match === null || child.pid === undefined) {
+    await stopChild(child, 500);
+    throw new Error(`${spec.kind}: unexpected ready line "${line}"`);
+  }
+  return {
+    kind: spec.kind,
+    transport: spec.transport,
+    pid: child.pid,
+    host: (match[1] as string).replace(/^\[|\]$/g, ''),
+    port: Number(match[2]),
+    child,
+    stop: () => stopChild(child),
+  };
+}
