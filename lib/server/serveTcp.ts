@@ -12,6 +12,8 @@ export interface ServeTcpOptions extends ListenTcpOptions {
   readonly framing?: Framing;
   /** The longest request, in bytes. Defaults to 4096. */
   readonly maxLineLength?: number;
+  /** Called with each accepted connection before it is served (for socket options, stats, tests). */
+  readonly onConnection?: (connection: TcpConnection) => void;
   /** Called when one connection fails (`ECONNRESET`, a throwing pipeline...); the server goes on. */
   readonly onConnectionError?: (err: unknown, connection: TcpConnection) => void;
 }
@@ -40,8 +42,9 @@ function serveConnection(
   pipeline: OperatorFunction<Frame, string>,
   options: ServeTcpOptions,
 ): Observable<never> {
-  return new Observable<never>((subscriber) =>
-    connection.data$.pipe(frame, pipeline).subscribe({
+  return new Observable<never>((subscriber) => {
+    options.onConnection?.(connection);
+    return connection.data$.pipe(frame, pipeline).subscribe({
       next: (reply) => connection.send(`${reply}\n`),
       complete: () => {
         connection.end();
@@ -52,6 +55,6 @@ function serveConnection(
         options.onConnectionError?.(err, connection);
         subscriber.complete();
       },
-    }),
-  );
+    });
+  });
 }
