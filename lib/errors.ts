@@ -101,9 +101,14 @@ export interface ConnectionInfo {
   readonly attempts?: number;
   /** Milliseconds spent trying. */
   readonly elapsedMs?: number;
+  /** True when rxnet has given up (its reconnect limit is spent): retrying will not help. */
+  readonly final?: boolean;
 }
 
-/** A connection could not be opened, or broke while a request was in flight. */
+/**
+ * A connection could not be opened, or broke while a request was in flight. Transient (worth a
+ * retry) unless `info.final` is true: a client gave up after its reconnect limit.
+ */
 export class RxnetConnectionError extends RxnetError<ConnectionInfo> {
   override readonly name = 'RxnetConnectionError';
   readonly code = ERR_RXNET_CONNECTION;
@@ -195,12 +200,14 @@ function syscallCodeOf(err: unknown): string | undefined {
 
 /**
  * True when retrying may help: a timeout, a broken or refused connection (ECONNRESET,
- * ECONNREFUSED, EPIPE...). Never true for an invalid option or a protocol violation.
+ * ECONNREFUSED, EPIPE...). Never true for an invalid option, a protocol violation, or a
+ * connection error marked `final` (the client already gave up reconnecting).
  *
  * Usage: `retry({ delay: (err, n) => isTransientError(err) ? timer(ms(n)) : throwError(() => err) })`
  */
 export function isTransientError(err: unknown): boolean {
-  if (err instanceof RxnetTimeoutError || err instanceof RxnetConnectionError) return true;
+  if (err instanceof RxnetTimeoutError) return true;
+  if (err instanceof RxnetConnectionError) return err.info.final !== true;
   if (err instanceof RxnetError) return false;
   const code = syscallCodeOf(err);
   return code !== undefined && TRANSIENT_SYSCALL_CODES.has(code);
