@@ -1,0 +1,27 @@
+import { expect } from 'chai';
+import { DEFAULT_MAX_LINE_LENGTH, MIN_MAX_LINE_LENGTH, isOverlong, overlong } from '../../lib/framing/Frame.js';
+
+describe('Frame', () => {
+  describe('overlong', () => {
+    it('builds the marker for a limit', () => {
+      expect(overlong(1024)).to.deep.equal({ overlong: true, limit: 1024 });
+    });
+  });
+
+  describe('isOverlong', () => {
+    it('is true for the overlong marker', () => {
+      expect(isOverlong(overlong(8))).to.equal(true);
+    });
+
+    for (const text of ['', '+,1,1', 'overlong']) {
+      it(`is false for the text ${JSON.stringify(text)}`, () => {
+        expect(isOverlong(text)).to.equal(false);
+      });
+    }
+  });
+
+  it('has a default maximum of 4096 bytes and a minimum of 1 KiB', () => {
+    expect(DEFAULT_MAX_LINE_LENGTH).to.equal(4096);
+    expect(MIN_MAX_LINE_LENGTH).to.equal(1024);
+  });
+});
