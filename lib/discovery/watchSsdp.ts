@@ -15,10 +15,10 @@ import type { ReceivedSsdp } from './SsdpMessage.js';
  * Example: `watchSsdp().pipe(filter(({ message }) => message.kind === 'notify')).subscribe(console.log)`
  *
  * @param options merged over SSDP_NETWORK_DEFAULTS.
- * @param onClosed called once the socket is closed after unsubscribe.
+ * @param hooks `onClosed` is called once the socket is closed after unsubscribe.
  * @throws RxnetInvalidOptionError at the call for a bad option.
  * @see announce, discover
  */
-export function watchSsdp(options: Partial<SsdpNetworkOptions> = {}, onClosed?: () => void): Observable<ReceivedSsdp> {
-  return bindSsdpSocket({ network: resolveSsdpNetworkOptions(options), join: true, onClosed });
+export function watchSsdp(options: Partial<SsdpNetworkOptions> = {}, hooks: { readonly onClosed?: () => void } = {}): Observable<ReceivedSsdp> {
+  return bindSsdpSocket({ network: resolveSsdpNetworkOptions(options), join: true, onClosed: hooks.onClosed });
 }

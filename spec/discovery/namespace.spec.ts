@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
 import { RXNET_SERVICE_TYPE } from '../../lib/index.js';
-import type { FoundReport, ScenarioReport } from './fixtures/ssdpScenarios.js';
+import type { FoundReport, NoRouteReport, ScenarioReport } from './fixtures/ssdpScenarios.js';
 import { runInNetworkNamespace } from './runInNetworkNamespace.js';
 
 const SCENARIOS = fileURLToPath(new URL('./fixtures/ssdpScenarios.js', import.meta.url));
@@ -112,6 +112,35 @@ describe('SSDP discovery (announce, discover, watchSsdp) in a network namespace'
 
   it('leaves no socket or timer open once every subscription has ended', () => {
     expect(report.leftOpen).to.deep.equal([]);
+  });
+});
+
+describe('SSDP discovery in a network namespace without a multicast route', function () {
+  this.timeout(10000);
+  let report: NoRouteReport;
+
+  before(async function () {
+    this.timeout(10000);
+    const { stdout } = await runInNetworkNamespace(SCENARIOS, ['noroute'], { setup: 'ip link set lo up' });
+    report = JSON.parse(stdout) as NoRouteReport;
+  });
+
+  it('announce errors with an RxnetConnectionError when it cannot join the group', () => {
+    expect(report.announce).to.deep.equal({
+      name: 'RxnetConnectionError',
+      code: 'ERR_RXNET_CONNECTION',
+      message: 'Cannot use SSDP group 239.255.255.250:1900: addMembership ENODEV',
+      syscallCode: 'ENODEV',
+    });
+  });
+
+  it('discover errors with an RxnetConnectionError, rather than finding nothing, when its search cannot be sent', () => {
+    expect(report.discover).to.deep.equal({
+      name: 'RxnetConnectionError',
+      code: 'ERR_RXNET_CONNECTION',
+      message: 'Cannot send M-SEARCH to 239.255.255.250:1900: send ENETUNREACH 239.255.255.250:1900',
+      syscallCode: 'ENETUNREACH',
+    });
   });
 });
 

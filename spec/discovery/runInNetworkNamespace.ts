@@ -17,6 +17,8 @@ export interface NamespaceRun {
 export interface NamespaceOptions {
   /** The unshare program. Defaults to `unshare` (util-linux). */
   readonly unshare?: string;
+  /** Shell commands run in the namespace before node. Defaults to {@link NAMESPACE_SETUP}. */
+  readonly setup?: string;
   /** Kill the run after this long. Defaults to 8000 ms. */
   readonly timeoutMs?: number;
 }
@@ -33,13 +35,14 @@ export interface NamespaceOptions {
  */
 export function runInNetworkNamespace(script: string, args: readonly string[] = [], options: NamespaceOptions = {}): Promise<NamespaceRun> {
   const unshare = options.unshare ?? 'unshare';
+  const setup = options.setup ?? NAMESPACE_SETUP;
   const asRoot = process.getuid?.() === 0;
   const unshareArgs = [
     ...(asRoot ? ['-n'] : ['-r', '-n']),
     '--',
     'sh',
     '-c',
-    `${NAMESPACE_SETUP} || exit ${SETUP_FAILED}; exec "$0" "$@"`,
+    `${setup} || exit ${SETUP_FAILED}; exec "$0" "$@"`,
     process.execPath,
     script,
     ...args,
@@ -61,7 +64,7 @@ export function runInNetworkNamespace(script: string, args: readonly string[] = 
       const said = stderr.trim() === '' ? '' : `: ${stderr.trim()}`;
       if (code === 0) resolve({ code, stdout, stderr });
       else if (signal !== null) reject(new Error(`${script} in a network namespace was killed by ${signal}${said}`));
-      else if (code === SETUP_FAILED) reject(new Error(`Cannot set up loopback multicast in the network namespace (${NAMESPACE_SETUP})${said}`));
+      else if (code === SETUP_FAILED) reject(new Error(`Cannot set up loopback multicast in the network namespace (${setup})${said}`));
       else if (/unshare/.test(stderr)) reject(new Error(`Cannot create a network namespace with ${command} (run the tests as root)${said}`));
       else reject(new Error(`${script} exited with ${String(code)} in a network namespace${said}`));
     });
