@@ -122,3 +122,19 @@ export {
   type DiscoverOptions,
   type SsdpNetworkOptions,
 } from './discovery/discoveryOptions.js';
+
+// --- Client: TCP ---
+export { connectTcp, type ConnectTcpOptions } from './transport/connectTcp.js';
+export { createTcpClient, type TcpClient } from './client/tcpClient.js';
+export { resolveTcpClientOptions, TCP_CLIENT_DEFAULTS, type TcpClientOptions, type TcpClientInput } from './client/tcpClientOptions.js';
+export { reconnectDelay, type ReconnectOptions } from './client/reconnectDelay.js';
+export type { TcpSessionInfo } from './client/TcpSession.js';
+export {
+  CONNECTION_STATE_IDLE,
+  CONNECTION_STATE_CONNECTING,
+  CONNECTION_STATE_CONNECTED,
+  CONNECTION_STATE_RECONNECTING,
+  CONNECTION_STATE_FAILED,
+  CONNECTION_STATE_CLOSED,
+  type ConnectionState,
+} from './client/ConnectionState.js';

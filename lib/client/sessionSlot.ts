@@ -1,0 +1,131 @@
+import { defer, Observable, of, retry, switchMap, throwError, timeout, timer } from 'rxjs';
+import { RxnetClosedError, RxnetConnectionError, type RxnetError } from '../errors.js';
+import { connectTcp } from '../transport/connectTcp.js';
+import type { TcpConnection } from '../transport/TcpConnection.js';
+import { reconnectDelay, type ReconnectOptions } from './reconnectDelay.js';
+import { TcpSession, type TcpSessionHooks, type TcpSessionOptions } from './TcpSession.js';
+
+/** Options of {@link sessionSlot}. */
+export interface SessionSlotOptions {
+  readonly host: string;
+  readonly port: number;
+  /** How long one connection attempt may take, in ms. */
+  readonly connectTimeout: number;
+  readonly reconnect: ReconnectOptions;
+  readonly session: TcpSessionOptions;
+  readonly hooks: TcpSessionHooks;
+  /** The id of the next session. */
+  readonly nextId: () => number;
+  /** Called when a socket is created, and when it has closed: the owner counts open sockets. */
+  readonly onSocketOpened: () => void;
+  readonly onSocketClosed: () => void;
+}
+
+/** Internal: a session that was open has ended, so the slot opens another. */
+class SessionEnded extends Error {
+  constructor(
+    readonly reason: RxnetError,
+    /** It answered a request, or was retired on purpose: reconnect at once. */
+    readonly productive: boolean,
+  ) {
+    super(reason.message);
+  }
+}
+
+/**
+ * One place in a client's pool of sessions: connects, emits the open {@link TcpSession}, and
+ * when that session ends opens another, for as long as it is subscribed.
+ *
+ * - A connection that cannot be opened (refused, or not open within `connectTimeout`) is retried
+ *   on the {@link reconnectDelay} schedule; when that gives up, the observable errors with a
+ *   final RxnetConnectionError: `Cannot connect to tcp://127.0.0.1:9000 after 6 attempts in
+ *   3100 ms: ECONNREFUSED` (`info.final`, `attempts`, `elapsedMs`, `syscallCode`).
+ * - A session that ends after answering at least one request (or was retired) is replaced at
+ *   once, and the schedule starts over. One that ends without answering anything (a server
+ *   that accepts and hangs up) is replaced after `initial * factor^(n-1)` ms, at most `max`, for
+ *   its n-th time in a row, so such a server is not hammered; this never gives up by itself.
+ * - Unsubscribing destroys the session (its requests error with an RxnetClosedError) or the
+ *   connection attempt, and cancels any wait.
+ *
+ * ```
+ * connect -#-(100ms)-connect ----s1----(s1 ends)-connect--s2---   (s1, s2: sessions)
+ * connect -#-(100ms)-connect -#-(200ms)- ... -#                     (gave up: final error)
+ * ```
+ *
+ * Example: `sessionSlot(options).subscribe({ next: (session) => pool.add(session), error: giveUp })`
+ *
+ * @see reconnectDelay, TcpSession
+ */
+export function sessionSlot(options: SessionSlotOptions): Observable<TcpSession> {
+  const address = options.session.address;
+  return defer(() => {
+    let failures = 0;
+    let firstAttemptAt = 0;
+    let unproductive = 0;
+
+    const attempt$ = defer(() => {
+      if (failures === 0) firstAttemptAt = Date.now();
+      options.onSocketOpened();
+      return connectTcp({ host: options.host, port: options.port, id: options.nextId(), onClosed: options.onSocketClosed }).pipe(
+        timeout({ first: options.connectTimeout, with: () => throwError(() => connectTimedOut(address)) }),
+        switchMap((connection) => {
+          failures = 0;
+          return runSession(connection, options);
+        }),
+      );
+    });
+
+    return attempt$.pipe(
+      retry({
+        delay: (err: unknown) => {
+          if (err instanceof SessionEnded) {
+            if (err.productive) {
+              unproductive = 0;
+              return of(0);
+            }
+            unproductive += 1;
+            const { initial, factor, max } = options.reconnect;
+            return timer(Math.min(initial * factor ** (unproductive - 1), max));
+          }
+          failures += 1;
+          const elapsedMs = Date.now() - firstAttemptAt;
+          const wait = reconnectDelay(failures, elapsedMs, options.reconnect);
+          return wait === undefined ? throwError(() => gaveUp(address, failures, elapsedMs, err)) : timer(wait);
+        },
+      }),
+    );
+  });
+}
+
+/** Emits the session over `connection`; errors with SessionEnded when it ends; destroys it on unsubscribe. */
+function runSession(connection: TcpConnection, options: SessionSlotOptions): Observable<TcpSession> {
+  return new Observable<TcpSession>((subscriber) => {
+    const session = new TcpSession(connection, options.session, {
+      onSlotFreed: options.hooks.onSlotFreed,
+      onEnd: (ended, reason) => {
+        options.hooks.onEnd?.(ended, reason);
+        subscriber.error(new SessionEnded(reason, ended.replyCount > 0 || reason instanceof RxnetClosedError));
+      },
+    });
+    subscriber.next(session);
+    return () => session.destroy(new RxnetClosedError({ what: `tcp client for ${options.session.address}` }));
+  });
+}
+
+/** A Node-style system error for a connection attempt that took too long. */
+function connectTimedOut(address: string): Error {
+  return Object.assign(new Error(`connect ETIMEDOUT ${address}`), { code: 'ETIMEDOUT', syscall: 'connect' });
+}
+
+/** The final error once the schedule gives up. */
+function gaveUp(address: string, attempts: number, elapsedMs: number, cause: unknown): RxnetConnectionError {
+  const code = (cause as { code?: unknown } | null)?.code;
+  const syscallCode = typeof code === 'string' ? code : undefined;
+  const detail = syscallCode ?? (cause instanceof Error ? cause.message : String(cause));
+  const ms = Math.round(elapsedMs);
+  return new RxnetConnectionError(
+    `Cannot connect to ${address} after ${attempts} attempt${attempts === 1 ? '' : 's'} in ${ms} ms: ${detail}`,
+    { address, ...(syscallCode === undefined ? {} : { syscallCode }), attempts, elapsedMs: ms, final: true },
+    { cause },
+  );
+}

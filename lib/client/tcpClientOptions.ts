@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { RxnetInvalidOptionError } from '../errors.js';
+import { MIN_MAX_LINE_LENGTH } from '../framing/Frame.js';
+import { validateOptions } from '../options/validateOptions.js';
+import { parseReply } from '../protocol/parseReply.js';
+import type { ReconnectOptions } from './reconnectDelay.js';
+
+/** Every TCP client option, resolved. Times are in milliseconds. */
+export interface TcpClientOptions {
+  /** The server's host. Defaults to `127.0.0.1`. */
+  readonly host: string;
+  /** The server's port. Defaults to 9000. */
+  readonly port: number;
+  /** How many connections (sessions) to keep open at once. Defaults to 1. */
+  readonly sessions: number;
+  /**
+   * The pipelining window: requests in flight per session, cancelled ones included; more wait
+   * in a queue. Defaults to 1, which the seed's server needs (it takes each read as one request).
+   */
+  readonly maxInFlight: number;
+  /** How long one connection attempt may take. Defaults to 5000 ms. */
+  readonly connectTimeout: number;
+  /**
+   * The quiet gap after which bytes without a newline are taken as one reply (the seed's server
+   * ends no reply with a newline), on a session that has not yet sent a newline and has one
+   * request outstanding. 0 accepts newline-terminated replies only. Defaults to 20 ms.
+   */
+  readonly replyGap: number;
+  /** The longest reply, in bytes, without its newline. Defaults to 1024. */
+  readonly maxReplyLength: number;
+  /** The reconnect schedule. Defaults to `{ initial: 100, factor: 2, max: 2000 }`. */
+  readonly reconnect: ReconnectOptions;
+  /** True when a reply is well formed. Defaults to the calc protocol's `200,NUMBER` or `300,-1`. */
+  readonly isReply: (text: string) => boolean;
+}
+
+/** What {@link createTcpClient} accepts: any subset of the options, `reconnect` partial too. */
+export type TcpClientInput = Partial<Omit<TcpClientOptions, 'reconnect'>> & { readonly reconnect?: Partial<ReconnectOptions> };
+
+/** The defaults every TCP client starts from. */
+export const TCP_CLIENT_DEFAULTS: TcpClientOptions = Object.freeze({
+  host: '127.0.0.1',
+  port: 9000,
+  sessions: 1,
+  maxInFlight: 1,
+  connectTimeout: 5000,
+  replyGap: 20,
+  maxReplyLength: 1024,
+  reconnect: Object.freeze({ initial: 100, factor: 2, max: 2000 }),
+  isReply: (text: string) => parseReply(text).ok,
+});
+
+const allows = (expected: string) => ({ error: expected });
+const integer = (min: number, max: number) => {
+  const message = allows(`an integer from ${min} to ${max}`);
+  return z.number(message).int(message).min(min, message).max(max, message);
+};
+const milliseconds = (min: number) => {
+  const message = allows(`a number of ms from ${min} to ${2 ** 31 - 1}`);
+  return z.number(message).min(min, message).max(2 ** 31 - 1, message);
+};
+
+const clientSchema = z.strictObject({
+  host: z.string(allows('a host name or IP address')).min(1, allows('a host name or IP address')),
+  port: integer(1, 65535),
+  sessions: integer(1, 1024),
+  maxInFlight: integer(1, 1 << 20),
+  connectTimeout: milliseconds(1),
+  replyGap: milliseconds(0),
+  maxReplyLength: integer(MIN_MAX_LINE_LENGTH, 1 << 24),
+  reconnect: z.custom<ReconnectOptions>((value) => typeof value === 'object' && value !== null, allows('an object')),
+  isReply: z.custom<(text: string) => boolean>((value) => typeof value === 'function', allows('a function of the reply text')),
+});
+
+const reconnectSchema = z.strictObject({
+  initial: milliseconds(0),
+  factor: z.number(allows('a number from 1 to 1000')).min(1, allows('a number from 1 to 1000')).max(1000, allows('a number from 1 to 1000')),
+  max: milliseconds(0),
+  maxAttempts: integer(1, 2 ** 31 - 1).optional(),
+  maxElapsed: milliseconds(0).optional(),
+});
+
+/**
+ * Merges `options` over {@link TCP_CLIENT_DEFAULTS} (and `options.reconnect` over its defaults)
+ * and validates the result once.
+ *
+ * Example: `resolveTcpClientOptions({ sessions: 4, reconnect: { max: 400 } }).reconnect.initial` is `100`.
+ *
+ * @throws RxnetInvalidOptionError naming the first bad option and what it allows, for example
+ *   `Invalid port "0" (expected an integer from 1 to 65535)` or `Invalid reconnect.factor "0.5" (...)`.
+ */
+export function resolveTcpClientOptions(options: TcpClientInput = {}): Readonly<TcpClientOptions> {
+  const top = validateOptions(clientSchema, { ...TCP_CLIENT_DEFAULTS, ...options, reconnect: options.reconnect ?? {} });
+  const reconnect = { ...TCP_CLIENT_DEFAULTS.reconnect, ...options.reconnect };
+  try {
+    return Object.freeze({ ...top, reconnect: validateOptions(reconnectSchema, reconnect) });
+  } catch (err) {
+    if (!(err instanceof RxnetInvalidOptionError)) throw err;
+    const prefixed = err.info.option
+      .split(', ')
+      .map((name) => `reconnect.${name}`)
+      .join(', ');
+    const message = err.message.startsWith('Unknown option') ? `Unknown option ${prefixed}` : undefined;
+    throw new RxnetInvalidOptionError({ ...err.info, option: prefixed }, message);
+  }
+}

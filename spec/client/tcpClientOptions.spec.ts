@@ -1,0 +1,66 @@
+import { expect } from 'chai';
+import { RxnetInvalidOptionError } from '../../lib/errors.js';
+import { resolveTcpClientOptions, TCP_CLIENT_DEFAULTS, type TcpClientInput } from '../../lib/client/tcpClientOptions.js';
+
+function invalid(options: unknown): RxnetInvalidOptionError {
+  try {
+    resolveTcpClientOptions(options as TcpClientInput);
+  } catch (err) {
+    expect(err).to.be.instanceOf(RxnetInvalidOptionError);
+    return err as RxnetInvalidOptionError;
+  }
+  throw new Error('expected an RxnetInvalidOptionError');
+}
+
+describe('resolveTcpClientOptions', () => {
+  it('gives the documented defaults', () => {
+    const { isReply, ...rest } = resolveTcpClientOptions();
+    expect(rest).to.deep.equal({
+      host: '127.0.0.1',
+      port: 9000,
+      sessions: 1,
+      maxInFlight: 1,
+      connectTimeout: 5000,
+      replyGap: 20,
+      maxReplyLength: 1024,
+      reconnect: { initial: 100, factor: 2, max: 2000 },
+    });
+    expect(isReply).to.equal(TCP_CLIENT_DEFAULTS.isReply);
+  });
+
+  it('accepts calc replies and rejects anything else by default', () => {
+    const { isReply } = resolveTcpClientOptions();
+    expect(['200,2', '300,-1', '200,-1.5e+21'].map(isReply)).to.deep.equal([true, true, true]);
+    expect(['', 'hello', '200,', '300,1', '200,2,3'].map(isReply)).to.deep.equal([false, false, false, false, false]);
+  });
+
+  it('merges reconnect over its defaults and returns frozen options', () => {
+    const options = resolveTcpClientOptions({ sessions: 4, reconnect: { max: 400, maxAttempts: 3 } });
+    expect(options.reconnect).to.deep.equal({ initial: 100, factor: 2, max: 400, maxAttempts: 3 });
+    expect(Object.isFrozen(options)).to.equal(true);
+    expect(Object.isFrozen(options.reconnect)).to.equal(true);
+  });
+
+  it('names a bad option, its value and what is allowed', () => {
+    const err = invalid({ port: 0 });
+    expect(err.code).to.equal('ERR_RXNET_INVALID_OPTION');
+    expect(err.message).to.equal('Invalid port "0" (expected an integer from 1 to 65535)');
+    expect(invalid({ sessions: 1.5 }).message).to.equal('Invalid sessions "1.5" (expected an integer from 1 to 1024)');
+    expect(invalid({ replyGap: -1 }).message).to.equal('Invalid replyGap "-1" (expected a number of ms from 0 to 2147483647)');
+    expect(invalid({ host: '' }).message).to.equal('Invalid host "" (expected a host name or IP address)');
+  });
+
+  it('prefixes a bad reconnect option with reconnect.', () => {
+    expect(invalid({ reconnect: { factor: 0.5 } }).message).to.equal('Invalid reconnect.factor "0.5" (expected a number from 1 to 1000)');
+    expect(invalid({ reconnect: { maxAttempts: 0 } }).info.option).to.equal('reconnect.maxAttempts');
+  });
+
+  it('rejects an unknown option, and an unknown reconnect option', () => {
+    expect(invalid({ prot: 9000 }).message).to.equal('Unknown option prot');
+    expect(invalid({ reconnect: { maxWait: 5 } }).message).to.equal('Unknown option reconnect.maxWait');
+  });
+
+  it('rejects a reconnect that is not an object', () => {
+    expect(invalid({ reconnect: 5 }).message).to.equal('Invalid reconnect "5" (expected an object)');
+  });
+});
