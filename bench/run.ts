@@ -38,6 +38,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --workers N        pass --workers N to both servers (rxnet's CLI must support it)
   --profile DIR      run rxnet under node --cpu-prof into DIR and print a self-time summary
   --rxnet DIR        run DIR/cli/server.js as "rxnet" (another checkout, e.g. with a patched lib/)
+  --compare DIR      run DIR/cli/server.js in the baseline's place (A/B of two lib/ versions)
   --no-pin           do not pin processes to cores with taskset
   --out DIR          where latest.json and latest.svg go (default bench/results)`;
 
@@ -62,6 +63,7 @@ function parseBenchArgs(argv: readonly string[]): BenchFlags | undefined {
       profile: { type: 'string' },
       'no-pin': { type: 'boolean' },
       rxnet: { type: 'string' },
+      compare: { type: 'string' },
       out: { type: 'string', default: join(REPO_ROOT, 'bench', 'results') },
       help: { type: 'boolean' },
     },
@@ -96,6 +98,7 @@ function parseBenchArgs(argv: readonly string[]): BenchFlags | undefined {
     loadCpus: pin && workers < cores ? String(cores - 1) : undefined,
     profileDir: values.profile === undefined ? undefined : resolve(values.profile),
     rxnetRoot: values.rxnet === undefined ? undefined : resolve(values.rxnet),
+    compareRoot: values.compare === undefined ? undefined : resolve(values.compare),
     only,
     pin,
     outDir: resolve(values.out),
@@ -146,7 +149,7 @@ function lastLine(text: string): string {
 
 function serverSpec(flags: BenchFlags, kind: ServerKind, transport: 'tcp' | 'udp', progress: Progress) {
   const nodeFlags = kind === 'rxnet' && flags.profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${flags.profileDir}`] : [];
-  return { kind, transport, cpus: flags.serverCpus, workers: flags.workers, nodeFlags, rxnetRoot: flags.rxnetRoot, onStderrLine: (line: string) => progress.note(`  ${kind} server: ${line}`) };
+  return { kind, transport, cpus: flags.serverCpus, workers: flags.workers, nodeFlags, rxnetRoot: flags.rxnetRoot, compareRoot: flags.compareRoot, onStderrLine: (line: string) => progress.note(`  ${kind} server: ${line}`) };
 }
 
 async function runScenarios(flags: BenchFlags, scenarios: readonly Scenario[], progress: Progress, exits: string[]): Promise<ScenarioResult[]> {

@@ -22,7 +22,7 @@ export function formatTable(report: BenchReport): string {
   const s = report.settings;
   const header = [
     `machine: ${formatMachine(report.machine)}`,
-    `settings: ${s.runs} run(s) x ${s.seconds} s per server and scenario (median shown), warm-up ${s.warmupSeconds} s, workers ${s.workers}, server CPUs ${s.serverCpus ?? 'any'}, load CPUs ${s.loadCpus ?? 'any'}${s.profileDir === undefined ? '' : ', rxnet under --cpu-prof'}${s.rxnetRoot === undefined ? '' : `, rxnet from ${s.rxnetRoot}`}`,
+    `settings: ${s.runs} run(s) x ${s.seconds} s per server and scenario (median shown), warm-up ${s.warmupSeconds} s, workers ${s.workers}, server CPUs ${s.serverCpus ?? 'any'}, load CPUs ${s.loadCpus ?? 'any'}${s.profileDir === undefined ? '' : ', rxnet under --cpu-prof'}${s.rxnetRoot === undefined ? '' : `, rxnet from ${s.rxnetRoot}`}${s.compareRoot === undefined ? '' : `, "baseline" is rxnet from ${s.compareRoot}`}`,
   ];
   const rows: string[][] = [['scenario', 'server', 'req/s', 'p50 us', 'p99 us', 'p999 us', 'cpu us/req', 'RSS MiB', 'load cpu%', 'errors']];
   const serverRow = (label: string, kind: string, m: ServerSummary): string[] => [

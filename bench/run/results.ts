@@ -89,6 +89,8 @@ export interface BenchSettings {
   readonly profileDir: string | undefined;
   /** Another checkout run as "rxnet", if not this repository. */
   readonly rxnetRoot: string | undefined;
+  /** Another checkout run in the baseline's place, if any. */
+  readonly compareRoot: string | undefined;
 }
 
 /** Everything `npm run bench` measured: written to bench/results/latest.json. */

@@ -25,6 +25,8 @@ export interface ServerSpec {
   readonly onStderrLine?: (line: string) => void;
   /** The checkout whose `cli/server.js` is "rxnet" (to compare a patched lib/). Defaults to this repository. */
   readonly rxnetRoot?: string;
+  /** A checkout whose `cli/server.js` runs in the baseline's place (an A/B of two lib/ versions). */
+  readonly compareRoot?: string;
 }
 
 /** A server under test, listening. */
@@ -41,7 +43,12 @@ export interface StartedServer {
 
 /** The command line of a server: rxnet's `cli/server.js` or the plain-Node baseline. */
 export function serverCommand(spec: ServerSpec): string[] {
-  const script = spec.kind === 'rxnet' ? join(spec.rxnetRoot ?? REPO_ROOT, 'cli', 'server.js') : join(REPO_ROOT, 'dist', 'bench', 'baselineServer.js');
+  const script =
+    spec.kind === 'rxnet'
+      ? join(spec.rxnetRoot ?? REPO_ROOT, 'cli', 'server.js')
+      : spec.compareRoot !== undefined
+        ? join(spec.compareRoot, 'cli', 'server.js')
+        : join(REPO_ROOT, 'dist', 'bench', 'baselineServer.js');
   const args = [`--${spec.transport}`, '--host', '127.0.0.1', '--port', '0', ...(spec.extraArgs ?? [])];
   if (spec.workers > 1) args.push('--workers', String(spec.workers));
   return [process.execPath, ...(spec.nodeFlags ?? []), script, ...args];

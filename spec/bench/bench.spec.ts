@@ -1,0 +1,174 @@
+import { createSocket } from 'node:dgram';
+import { connect } from 'node:net';
+import { expect } from 'chai';
+import { startServer } from '../../lib/index.js';
+import { startBaselineServer, type BaselineServer } from '../../bench/baselineServer.js';
+import { summarizeProfile } from '../../bench/cpuProfileSummary.js';
+import { LatencyRecorder } from '../../bench/load/LatencyRecorder.js';
+import type { LoadOptions } from '../../bench/load/LoadOptions.js';
+import { mixedRequest } from '../../bench/load/requestMix.js';
+import { runTcpLoad } from '../../bench/load/tcpLoad.js';
+import { runUdpLoad } from '../../bench/load/udpLoad.js';
+
+/** Sends `bytes` on a fresh TCP connection, ends our side, and resolves with everything received until close. */
+function tcpExchange(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    let received = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (text: string) => (received += text));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(received));
+    socket.end(bytes);
+  });
+}
+
+/** Sends each payload as one datagram, one at a time, and resolves with the replies in order. */
+async function udpExchange(port: number, payloads: readonly string[]): Promise<string[]> {
+  const socket = createSocket('udp4');
+  try {
+    const replies: string[] = [];
+    for (const payload of payloads) {
+      replies.push(
+        await new Promise<string>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`no reply to ${JSON.stringify(payload)}`)), 1000);
+          socket.once('message', (message) => {
+            clearTimeout(timer);
+            resolve(message.toString('latin1'));
+          });
+          socket.send(payload, port, '127.0.0.1');
+        }),
+      );
+    }
+    return replies;
+  } finally {
+    socket.close();
+  }
+}
+
+const load = (transport: 'tcp' | 'udp', port: number, extra: Partial<LoadOptions>): LoadOptions => ({
+  transport,
+  host: '127.0.0.1',
+  port,
+  connections: 2,
+  window: 4,
+  requests: 400,
+  seconds: 2,
+  rate: 0,
+  timeoutMs: 500,
+  ...extra,
+});
+
+describe('bench', () => {
+  describe('load generator against the baseline server', () => {
+    let server: BaselineServer | undefined;
+    afterEach(async () => {
+      await server?.close();
+      server = undefined;
+    });
+
+    it('verifies every pipelined TCP reply and stops at the request count', async () => {
+      server = await startBaselineServer({ transport: 'tcp', host: '127.0.0.1', port: 0, maxLineLength: 4096 });
+      const result = await runTcpLoad(load('tcp', server.address.port, {}));
+      expect(result).to.include({ sent: 400, verified: 400, mismatches: 0, unanswered: 0, errors: 0 });
+      expect(result.latency.samples).to.equal(400);
+    });
+
+    it('verifies every UDP reply with a window of sockets and counts nothing lost', async () => {
+      server = await startBaselineServer({ transport: 'udp', host: '127.0.0.1', port: 0, maxLineLength: 4096 });
+      const result = await runUdpLoad(load('udp', server.address.port, { window: 4, requests: 200 }));
+      expect(result).to.include({ sent: 200, verified: 200, mismatches: 0, lost: 0, late: 0 });
+    });
+
+    it('paces an open-loop run at the offered rate', async () => {
+      server = await startBaselineServer({ transport: 'tcp', host: '127.0.0.1', port: 0, maxLineLength: 4096 });
+      const result = await runTcpLoad(load('tcp', server.address.port, { rate: 2000, seconds: 0.2, requests: 10_000 }));
+      expect(result.mismatches).to.equal(0);
+      expect(result.sent).to.be.within(300, 420); // 2000/s for 0.2 s, paced per millisecond
+    });
+
+    it('counts a TCP server that never answers as unanswered, within the time bound', async () => {
+      const { createServer } = await import('node:net');
+      const silent = createServer((socket) => socket.resume());
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      const port = (silent.address() as { port: number }).port;
+      try {
+        const result = await runTcpLoad(load('tcp', port, { connections: 1, window: 2, seconds: 0.1, timeoutMs: 50 }));
+        expect(result).to.include({ sent: 2, verified: 0, unanswered: 2 });
+      } finally {
+        await new Promise<void>((resolve) => silent.close(() => resolve()));
+      }
+    });
+  });
+
+  describe('baseline server', () => {
+    // Framing edge cases: CRLF, an empty line, an over-long line, an unterminated last line.
+    const TCP_INPUT = `+,1,1\r\n\n${'9'.repeat(5000)}\n*,6,7\nx\n/,1,0\n+,0.1,0.2\n-,1,1`;
+    const UDP_INPUT = ['+,1,1', '+,1,1\n', '+,1,1\r\n', '', '\n', `+,1,${'1'.repeat(5000)}`, '^,2,0.5\n', '%,1,0'];
+
+    it('gives byte-for-byte the same TCP replies as rxnet for valid and invalid input', async () => {
+      const baseline = await startBaselineServer({ transport: 'tcp', host: '127.0.0.1', port: 0, maxLineLength: 4096 });
+      const rxnet = await startServer({ transport: 'tcp', port: 0 });
+      try {
+        const expected = await tcpExchange(rxnet.address.port, TCP_INPUT);
+        expect(expected).to.equal('200,2\n300,-1\n300,-1\n200,42\n300,-1\n300,-1\n200,0.30000000000000004\n200,0\n');
+        expect(await tcpExchange(baseline.address.port, TCP_INPUT)).to.equal(expected);
+      } finally {
+        await Promise.all([baseline.close(), rxnet.close()]);
+      }
+    });
+
+    it('gives the same UDP replies as rxnet for valid and invalid datagrams', async () => {
+      const baseline = await startBaselineServer({ transport: 'udp', host: '127.0.0.1', port: 0, maxLineLength: 4096 });
+      const rxnet = await startServer({ transport: 'udp', port: 0 });
+      try {
+        const expected = await udpExchange(rxnet.address.port, UDP_INPUT);
+        expect(expected).to.deep.equal(['200,2\n', '200,2\n', '200,2\n', '300,-1\n', '300,-1\n', '300,-1\n', '200,1.4142135623730951\n', '300,-1\n']);
+        expect(await udpExchange(baseline.address.port, UDP_INPUT)).to.deep.equal(expected);
+      } finally {
+        await Promise.all([baseline.close(), rxnet.close()]);
+      }
+    });
+  });
+
+  describe('mixedRequest', () => {
+    it('gives distinct requests whose expected replies follow the protocol', () => {
+      expect(mixedRequest(0)).to.deep.equal({ text: '+,0,1', expected: '200,1' });
+      expect(mixedRequest(3)).to.deep.equal({ text: '/,3,4', expected: '200,0.75' });
+      expect(mixedRequest(7)).to.deep.equal({ text: '+,7,oops', expected: '300,-1' });
+      expect(new Set(Array.from({ length: 64 }, (_, k) => mixedRequest(k).text)).size).to.be.greaterThan(60);
+    });
+  });
+
+  describe('LatencyRecorder', () => {
+    it('reports nearest-rank percentiles and counts samples past its capacity', () => {
+      const latencies = new LatencyRecorder(1000);
+      for (let i = 1000; i >= 1; i -= 1) latencies.record(i);
+      latencies.record(5000);
+      expect(latencies.summary()).to.deep.equal({ samples: 1000, p50: 500, p99: 990, p999: 999, max: 1000, mean: 500.5 });
+      expect(latencies.dropped).to.equal(1);
+    });
+  });
+
+  describe('summarizeProfile', () => {
+    it('sums self time per function and per source from the sample deltas, idle excluded from the base', () => {
+      const frame = (functionName: string, url: string) => ({ functionName, url, lineNumber: 9 });
+      const profile = {
+        nodes: [
+          { id: 1, callFrame: frame('(idle)', '') },
+          { id: 2, callFrame: frame('parse', 'file:///repo/node_modules/zod/v4/core/schemas.js') },
+          { id: 3, callFrame: frame('push', 'file:///repo/dist/lib/framing/LineDecoder.js') },
+        ],
+        samples: [1, 2, 3, 2],
+        timeDeltas: [5000, 3000, 1000, 1000],
+      };
+      const summary = summarizeProfile(profile);
+      expect(summary).to.include({ totalMs: 10, busyMs: 5 });
+      expect(summary.sources).to.deep.equal([
+        { name: 'zod', selfMs: 4, percent: 80 },
+        { name: 'lib/framing/LineDecoder.js', selfMs: 1, percent: 20 },
+      ]);
+      expect(summary.functions[0]).to.deep.equal({ name: 'parse zod:10', selfMs: 4, percent: 80 });
+    });
+  });
+});
