@@ -3,7 +3,7 @@ import { RxnetClosedError, RxnetConnectionError, RxnetProtocolError, type RxnetE
 import { isOverlong, type Frame } from '../framing/Frame.js';
 import type { TcpConnection } from '../transport/TcpConnection.js';
 import { checkRequestLine } from './checkRequestLine.js';
-import { replyFrames } from './replyFrames.js';
+import { replyFrames, type ReplyTermination } from './replyFrames.js';
 
 /** Options of a {@link TcpSession}. */
 export interface TcpSessionOptions {
@@ -15,6 +15,8 @@ export interface TcpSessionOptions {
   readonly replyGap: number;
   /** True when a reply text is well formed; anything else is an RxnetProtocolError. */
   readonly isReply: (text: string) => boolean;
+  /** What the client knows of its server's reply termination, shared by its sessions (see replyFrames). */
+  readonly termination?: ReplyTermination;
 }
 
 /** What a {@link TcpSession} tells its owner. */
@@ -91,6 +93,7 @@ export class TcpSession implements TcpSessionInfo {
         maxLength: options.maxReplyLength,
         gapMs: options.replyGap,
         mayTakeUnterminated: () => this.slots.length <= 1,
+        termination: options.termination,
       }),
     );
     // Added to a container: if the bytes end synchronously, end() has already closed it.

@@ -4,6 +4,14 @@ import { LineDecoder } from '../framing/LineDecoder.js';
 
 const LF = 0x0a;
 
+/**
+ * What is known of a server's replies, shared by the sessions of one client: once any of them
+ * has seen a newline, the server terminates its replies, and no session takes unterminated bytes.
+ */
+export interface ReplyTermination {
+  terminated: boolean;
+}
+
 /** Options of {@link replyFrames}. */
 export interface ReplyFramesOptions {
   /** The longest reply, in bytes, without its terminator; a longer one is an overlong frame. */
@@ -15,6 +23,8 @@ export interface ReplyFramesOptions {
    * session answers true only while at most one request is outstanding.
    */
   readonly mayTakeUnterminated: () => boolean;
+  /** Shared knowledge of the server (see ReplyTermination). Defaults to this stream's own. */
+  readonly termination?: ReplyTermination;
 }
 
 /**
@@ -22,8 +32,8 @@ export interface ReplyFramesOptions {
  * arrived together). Replies are `\n`-terminated lines (CRLF accepted), taken at once, correct
  * across chunk boundaries. For the seed's server, which answers without a newline, unterminated
  * bytes are one reply only when all of this holds:
- * - no newline has been seen yet on this stream (once one has, the peer terminates its replies,
- *   and a partial line is never taken, however long it waits);
+ * - no newline has been seen yet on this stream, nor on any sharing `termination` (once one has,
+ *   the server terminates its replies, and a partial line is never taken, however long it waits);
  * - no byte has arrived for `gapMs` (a reply split across writes with a shorter pause is whole);
  * - `mayTakeUnterminated()` says so (one request outstanding, so the bytes cannot be two replies).
  * Bytes left unterminated when the stream ends are discarded, never taken: they may be cut.
@@ -41,7 +51,7 @@ export function replyFrames(options: ReplyFramesOptions): OperatorFunction<Uint8
   return (source) =>
     new Observable<readonly Frame[]>((subscriber) => {
       const decoder = new LineDecoder(options.maxLength);
-      let terminated = false;
+      const termination = options.termination ?? { terminated: false };
       let unterminated = false;
       let gap: Subscription | undefined;
 
@@ -51,7 +61,7 @@ export function replyFrames(options: ReplyFramesOptions): OperatorFunction<Uint8
       };
       const onQuiet = (): void => {
         gap = undefined;
-        if (!unterminated || !options.mayTakeUnterminated()) return;
+        if (!unterminated || termination.terminated || !options.mayTakeUnterminated()) return;
         unterminated = false;
         const frames = decoder.end();
         if (frames.length > 0) subscriber.next(frames);
@@ -61,11 +71,11 @@ export function replyFrames(options: ReplyFramesOptions): OperatorFunction<Uint8
         next: (chunk) => {
           if (chunk.length === 0) return;
           stopGap();
-          if (chunk.includes(LF)) terminated = true;
+          if (chunk.includes(LF)) termination.terminated = true;
           unterminated = chunk[chunk.length - 1] !== LF;
           const frames = decoder.push(chunk);
           if (frames.length > 0) subscriber.next(frames);
-          if (unterminated && !terminated && options.gapMs > 0 && !subscriber.closed) {
+          if (unterminated && !termination.terminated && options.gapMs > 0 && !subscriber.closed) {
             gap = timer(options.gapMs).subscribe(onQuiet);
           }
         },

@@ -12,6 +12,7 @@ import {
   CONNECTION_STATE_RECONNECTING,
   type ConnectionState,
 } from './ConnectionState.js';
+import type { ReplyTermination } from './replyFrames.js';
 import { sessionSlot } from './sessionSlot.js';
 import { resolveTcpClientOptions, type TcpClientInput, type TcpClientOptions } from './tcpClientOptions.js';
 import type { TcpSession, TcpSessionInfo } from './TcpSession.js';
@@ -66,6 +67,13 @@ interface Pending {
  * on every session, queued requests error with the final error, and so does every later request,
  * until `connect()` is called again (the seed's "give up and let the user decide").
  *
+ * Replies are newline-terminated lines, matched to requests in order (see TcpSession). For the
+ * seed's server, which sends no newline, bytes are taken as a reply after `replyGap` ms of quiet
+ * while one request is outstanding on the session, but only until the server has sent this
+ * client a newline: from then on every session takes whole lines only. So a reply split across
+ * writes can be taken in part only before the first newline, and only after a pause longer than
+ * the gap; `replyGap: 0` rules that out against a server known to terminate its replies.
+ *
  * Example:
  * ```ts
  * await using client = createTcpClient({ port: 9000, sessions: 4, maxInFlight: 16 });
@@ -101,6 +109,8 @@ class PooledTcpClient implements TcpClient {
   private allSocketsClosed: () => void = () => {};
   private dispatching = false;
   private dispatchAgain = false;
+  /** Once any session has seen a newline, no session takes unterminated bytes as a reply. */
+  private readonly termination: ReplyTermination = { terminated: false };
 
   constructor(readonly options: Readonly<TcpClientOptions>) {
     const family = isIPv6(options.host) ? 'IPv6' : 'IPv4';
@@ -189,7 +199,13 @@ class PooledTcpClient implements TcpClient {
       port: options.port,
       connectTimeout: options.connectTimeout,
       reconnect: options.reconnect,
-      session: { address: this.address, maxReplyLength: options.maxReplyLength, replyGap: options.replyGap, isReply: options.isReply },
+      session: {
+        address: this.address,
+        maxReplyLength: options.maxReplyLength,
+        replyGap: options.replyGap,
+        isReply: options.isReply,
+        termination: this.termination,
+      },
       hooks: { onSlotFreed: () => this.dispatch(), onEnd: (session) => this.removeSession(session) },
       nextId: () => ++this.lastSessionId,
       onSocketOpened: () => {

@@ -22,8 +22,10 @@ export interface TcpClientOptions {
   readonly connectTimeout: number;
   /**
    * The quiet gap after which bytes without a newline are taken as one reply (the seed's server
-   * ends no reply with a newline), on a session that has not yet sent a newline and has one
-   * request outstanding. 0 accepts newline-terminated replies only. Defaults to 20 ms.
+   * ends no reply with a newline), while one request is outstanding on the session and the
+   * server has not yet sent this client a newline (once it has, it is known to terminate its
+   * replies and only whole lines are taken). 0 accepts newline-terminated replies only, which
+   * is safest against a server known to terminate its replies. Defaults to 20 ms.
    */
   readonly replyGap: number;
   /** The longest reply, in bytes, without its newline. Defaults to 1024. */

@@ -83,6 +83,16 @@ describe('replyFrames', () => {
     });
   });
 
+  it('never takes unterminated bytes when a stream sharing its termination has seen a newline', () => {
+    testScheduler.run(({ cold, expectObservable }) => {
+      const termination = { terminated: false };
+      const sibling = cold('-a-|', { a: bytes('200,1\n') });
+      const source = cold(' -b---------', { b: bytes('200,') });
+      expectObservable(sibling.pipe(replyFrames(framing({ termination })))).toBe('-A-|', { A: ['200,1'] });
+      expectObservable(source.pipe(replyFrames(framing({ termination })))).toBe('-----------');
+    });
+  });
+
   it('takes nothing without a newline when gapMs is 0', () => {
     testScheduler.run(({ cold, expectObservable }) => {
       const source = cold('-a---------', { a: bytes('200,2') });
