@@ -138,3 +138,20 @@ export {
   CONNECTION_STATE_CLOSED,
   type ConnectionState,
 } from './client/ConnectionState.js';
+
+// --- Client: retry policy, UDP, calc client ---
+export { retryWithBackoff } from './operators/retryWithBackoff.js';
+export { resolveRetryPolicy, RETRY_DEFAULTS, type RetryPolicy } from './operators/retryPolicy.js';
+export { backoffDelay, withJitter, type BackoffOptions } from './timing/backoffDelay.js';
+export { openUdp, type OpenUdpOptions, type UdpClientSocket } from './transport/openUdp.js';
+export { udpRequest, type UdpRequestOptions } from './client/udpRequest.js';
+export { RecentPorts } from './client/RecentPorts.js';
+export { createCalcClient, type CalcClient } from './client/calcClient.js';
+export {
+  resolveCalcClientOptions,
+  CALC_CLIENT_DEFAULTS,
+  CALC_CLIENT_TRANSPORTS,
+  type CalcClientOptions,
+  type CalcClientInput,
+  type CalcClientTransport,
+} from './client/calcClientOptions.js';

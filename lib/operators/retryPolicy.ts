@@ -14,7 +14,7 @@ export interface RetryPolicy {
   readonly initial: number;
   /** Each wait is the previous one times this; greater than 1. Defaults to 2. */
   readonly factor: number;
-  /** The longest wait allowed, at least `initial`. Defaults to 2000 ms (the seed's 2 s). */
+  /** The longest wait allowed, at least `initial`. Defaults to 2000 ms (the seed's 2 s), or to `initial` when that is longer. */
   readonly max: number;
   /** Each wait is shortened at random by up to this fraction, in [0, 1]. Defaults to 0 (exact). */
   readonly jitter: number;
@@ -69,8 +69,11 @@ const retryPolicySchema = z
  * @throws RxnetInvalidOptionError naming the first bad option: `Invalid factor "1" (expected a number greater than 1)`.
  */
 export function resolveRetryPolicy(options: Partial<RetryPolicy> = {}): Readonly<RetryPolicy> {
-  const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
-  return validateOptions(retryPolicySchema, { ...RETRY_DEFAULTS, ...defined }) as Readonly<RetryPolicy>;
+  const defined: Partial<RetryPolicy> = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+  const merged = { ...RETRY_DEFAULTS, ...defined };
+  // A long first wait with no max given is one attempt, not an error.
+  if (defined.max === undefined && typeof merged.initial === 'number' && merged.initial > merged.max) merged.max = merged.initial;
+  return validateOptions(retryPolicySchema, merged) as Readonly<RetryPolicy>;
 }
 
 /**

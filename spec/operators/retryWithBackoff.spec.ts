@@ -88,6 +88,16 @@ describe('retryWithBackoff', () => {
     expect((caught as RxnetTimeoutError).message).to.equal('Timed out after 1 attempt in 250 ms');
   });
 
+  it('should make one attempt when initial exceeds the default max and no max is given', () => {
+    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-');
+      const subs = '^ 4999ms !';
+      const expected = '5000ms #';
+      expectObservable(source.pipe(retryWithBackoff({ initial: 5000 }))).toBe(expected, undefined, new RxnetTimeoutError({ attempts: 1, elapsedMs: 5000 }));
+      expectSubscriptions(source.subscriptions).toBe(subs);
+    });
+  });
+
   it('should emit the answer of the k-th attempt and stop resubscribing', () => {
     testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('350ms a|');

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { RxnetInvalidOptionError } from '../errors.js';
+import { validateOptions } from '../options/validateOptions.js';
+import { resolveRetryPolicy, type RetryPolicy } from '../operators/retryPolicy.js';
+import type { TcpClientInput } from './tcpClientOptions.js';
+
+/** The transports a calc client can use. */
+export const CALC_CLIENT_TRANSPORTS = ['tcp', 'udp'] as const;
+export type CalcClientTransport = (typeof CALC_CLIENT_TRANSPORTS)[number];
+
+/** Every calc client option, resolved. */
+export interface CalcClientOptions {
+  /** `tcp` or `udp`. Defaults to `tcp`. */
+  readonly transport: CalcClientTransport;
+  /** The server's host. Defaults to `127.0.0.1`. */
+  readonly host: string;
+  /** The server's port. Defaults to 9000. */
+  readonly port: number;
+  /**
+   * The timeout and retry policy of each request (see retryWithBackoff), in ms. Defaults to
+   * RETRY_DEFAULTS: wait 1000, then 2000, then give up. `{ initial: 500, retry: false }` is one
+   * attempt with a 500 ms timeout.
+   */
+  readonly retry: Partial<RetryPolicy>;
+  /** TCP only: sessions, pipelining window, reconnect schedule... (see createTcpClient). Defaults to `{}`. */
+  readonly tcp: Omit<TcpClientInput, 'host' | 'port'>;
+  /** Called each time a copy of a request is sent or queued (attempt 1, 2...), for logs and counts. */
+  readonly onAttempt: ((line: string, attempt: number) => void) | undefined;
+}
+
+/** What {@link createCalcClient} accepts: any subset of the options. */
+export type CalcClientInput = Partial<CalcClientOptions>;
+
+/** The defaults every calc client starts from. */
+export const CALC_CLIENT_DEFAULTS: CalcClientOptions = Object.freeze({
+  transport: 'tcp',
+  host: '127.0.0.1',
+  port: 9000,
+  retry: Object.freeze({}),
+  tcp: Object.freeze({}),
+  onAttempt: undefined,
+});
+
+const allows = (expected: string) => ({ error: expected });
+const PORT = allows('an integer from 1 to 65535');
+const object = (expected: string) => z.custom<object>((value) => typeof value === 'object' && value !== null, allows(expected));
+
+const calcClientSchema = z.strictObject({
+  transport: z.enum(CALC_CLIENT_TRANSPORTS, allows('tcp or udp')),
+  host: z.string(allows('a host name or IP address')).min(1, allows('a host name or IP address')),
+  port: z.number(PORT).int(PORT).min(1, PORT).max(65535, PORT),
+  retry: object('a retry policy object'),
+  tcp: object('an object of TCP client options'),
+  onAttempt: z.custom<(line: string, attempt: number) => void>((value) => typeof value === 'function', allows('a function')).optional(),
+});
+
+/**
+ * Merges `options` over {@link CALC_CLIENT_DEFAULTS} and validates the result once, the retry
+ * policy included, its options named `retry.*` (the TCP options are validated by createTcpClient).
+ *
+ * Example: `resolveCalcClientOptions({ transport: 'udp', retry: { initial: 100 } }).port` is `9000`.
+ *
+ * @throws RxnetInvalidOptionError naming the first bad option and what it allows.
+ */
+export function resolveCalcClientOptions(options: CalcClientInput = {}): Readonly<CalcClientOptions> {
+  const resolved = validateOptions(calcClientSchema, { ...CALC_CLIENT_DEFAULTS, ...options }) as Readonly<CalcClientOptions>;
+  const tcpKeys = Object.keys(resolved.tcp);
+  if (resolved.transport === 'udp' && tcpKeys.length > 0) {
+    throw new RxnetInvalidOptionError(
+      { option: 'tcp', value: tcpKeys.join(', '), expected: 'no tcp options with transport udp' },
+      `The tcp options (${tcpKeys.join(', ')}) apply to transport "tcp" only`,
+    );
+  }
+  try {
+    resolveRetryPolicy(resolved.retry);
+  } catch (err) {
+    if (!(err instanceof RxnetInvalidOptionError)) throw err;
+    const option = `retry.${err.info.option}`;
+    throw new RxnetInvalidOptionError(
+      { ...err.info, option },
+      err.message.startsWith('Unknown option') ? `Unknown option ${option}` : undefined,
+    );
+  }
+  return resolved;
+}
