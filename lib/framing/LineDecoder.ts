@@ -59,6 +59,7 @@ export class LineDecoder {
       return;
     }
     this.pending.push(buffer.subarray(start, end));
+    this.pendingLength += end - start;
     const line = this.takePending() as Buffer;
     out.push(this.decode(line, 0, line.length));
   }

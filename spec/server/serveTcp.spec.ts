@@ -170,3 +170,18 @@ describe('serving with chunk framing (the seed client)', () => {
     await server.close();
   });
 });
+
+describe('regression: a request split across writes mid-field (LineDecoder lost the last piece)', () => {
+  it('answers "*,2" + ",3\\n" as *,2,3', async () => {
+    const server = await startServer({ port: 0 });
+    const socket = await openSocket(server.address.port);
+    socket.setNoDelay(true);
+    const lines = readLines(socket, 1);
+    socket.write('*,2');
+    await sleep(20);
+    socket.write(',3\n');
+    expect(await lines).to.deep.equal(['200,6']);
+    socket.destroy();
+    await server.close();
+  });
+});
