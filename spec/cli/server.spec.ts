@@ -1,0 +1,114 @@
+import { expect } from 'chai';
+import { runCli, startCli } from '../helpers/childProcess.js';
+import { closed, exchange, openSocket, readLines } from '../helpers/rawTcp.js';
+import { openUdpProbe } from '../helpers/rawUdp.js';
+
+const SERVER = 'cli/server.js';
+
+describe('node cli/server.js', function () {
+  this.timeout(10000);
+
+  it('prints one ready line with the transport and bound address, and serves TCP', async () => {
+    const server = await startCli(SERVER, ['--port', '0']);
+    try {
+      expect(server.readyLine).to.match(/^listening tcp 127\.0\.0\.1:\d+$/);
+      expect(await exchange(server.port, '+,1,1\n/,1,0\n', 2)).to.deep.equal(['200,2', '300,-1']);
+    } finally {
+      server.kill();
+    }
+  });
+
+  it('serves UDP with --udp and drops replies with --success 0', async () => {
+    const server = await startCli(SERVER, ['--udp', '--port', '0', '--success', '0']);
+    const probe = await openUdpProbe();
+    try {
+      expect(server.readyLine).to.match(/^listening udp 127\.0\.0\.1:\d+$/);
+      for (let i = 0; i < 10; i += 1) probe.send('+,1,1', server.port);
+      expect(await probe.waitFor(1, 200)).to.deep.equal([]);
+    } finally {
+      await probe.close();
+      server.kill();
+    }
+  });
+
+  it('answers the seed client (no terminator) with --framing chunk', async () => {
+    const server = await startCli(SERVER, ['--port', '0', '--framing', 'chunk']);
+    try {
+      const socket = await openSocket(server.port);
+      const lines = readLines(socket, 1);
+      socket.write('+,1,1');
+      expect(await lines).to.deep.equal(['200,2']);
+      socket.destroy();
+    } finally {
+      server.kill();
+    }
+  });
+
+  it('logs requests and replies on stderr with --verbose, nothing on stdout', async () => {
+    const server = await startCli(SERVER, ['--port', '0', '--verbose']);
+    try {
+      await exchange(server.port, '*,6,7\n', 1);
+      const deadline = Date.now() + 2000;
+      while (!server.stderr().includes('200,42') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(server.stderr()).to.include('request "*,6,7"');
+      expect(server.stderr()).to.include('reply   200,42');
+    } finally {
+      server.kill();
+    }
+  });
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`closes every connection and exits 0 within 2 s on ${signal}, even with idle clients`, async () => {
+      const server = await startCli(SERVER, ['--port', '0']);
+      const idle = await Promise.all([openSocket(server.port), openSocket(server.port), openSocket(server.port)]);
+      const errors: string[] = [];
+      for (const socket of idle) socket.on('error', (err: NodeJS.ErrnoException) => errors.push(err.code ?? ''));
+      await exchange(server.port, '+,1,1\n', 1); // the idle ones were accepted before it
+      const started = Date.now();
+      server.child.kill(signal);
+      const { code } = await server.exited;
+      expect(code).to.equal(0);
+      expect(Date.now() - started).to.be.lessThan(2000);
+      await Promise.all(idle.map((socket) => closed(socket)));
+      expect(errors, 'the server closed them, it did not reset them').to.deep.equal([]);
+    });
+  }
+
+  it('prints usage and exits 0 with --help', async () => {
+    const result = await runCli(SERVER, ['--help']);
+    expect(result.code).to.equal(0);
+    expect(result.stdout).to.match(/^Usage: node cli\/server\.js/);
+    expect(result.stderr).to.equal('');
+  });
+
+  const usageErrors: Array<[string[], string]> = [
+    [['--port', 'abc'], 'rxnet server: Invalid --port "abc" (expected an integer 0-65535)'],
+    [['--port', '65536'], 'rxnet server: Invalid --port "65536" (expected an integer 0-65535)'],
+    [['--success', '2'], 'rxnet server: Invalid --success "2" (expected a number from 0 to 1)'],
+    [['--success', 'half'], 'rxnet server: Invalid --success "half" (expected a number from 0 to 1)'],
+    [['--tcp', '--udp'], 'rxnet server: --tcp and --udp cannot be used together'],
+    [['--framing', 'words'], 'rxnet server: Invalid --framing "words" (expected line or chunk)'],
+    [['--max-line-length', '10'], 'rxnet server: Invalid --max-line-length "10" (expected an integer 1024-16777216)'],
+    [['--bogus'], 'rxnet server: Unknown flag --bogus (see --help)'],
+    [['stray'], 'rxnet server: Unexpected argument "stray" (the server takes only flags; see --help)'],
+  ];
+  for (const [args, message] of usageErrors) {
+    it(`exits 2 with one line for ${args.join(' ')}`, async () => {
+      const result = await runCli(SERVER, args);
+      expect(result.code).to.equal(2);
+      expect(result.stderr).to.equal(`${message}\n`);
+      expect(result.stdout).to.equal('');
+    });
+  }
+
+  it('exits 1 with one line when the port is in use', async () => {
+    const first = await startCli(SERVER, ['--port', '0']);
+    try {
+      const result = await runCli(SERVER, ['--port', String(first.port)]);
+      expect(result.code).to.equal(1);
+      expect(result.stderr).to.match(/^rxnet server: Cannot listen on tcp:\/\/127\.0\.0\.1:\d+: .*EADDRINUSE.*\n$/);
+    } finally {
+      first.kill();
+    }
+  });
+});
