@@ -1,21 +1,12 @@
 import { isIPv6 } from 'node:net';
-import { filter, firstValueFrom, Observable, ReplaySubject, Subscription, type Subscriber } from 'rxjs';
-import { RxnetClosedError, RxnetConnectionError, isConnectionError } from '../errors.js';
+import { filter, firstValueFrom, Observable, type Subscriber } from 'rxjs';
+import { RxnetClosedError, type RxnetConnectionError } from '../errors.js';
 import { formatAddress } from '../transport/SocketAddress.js';
 import { checkRequestLine } from './checkRequestLine.js';
-import {
-  CONNECTION_STATE_CLOSED,
-  CONNECTION_STATE_CONNECTED,
-  CONNECTION_STATE_CONNECTING,
-  CONNECTION_STATE_FAILED,
-  CONNECTION_STATE_IDLE,
-  CONNECTION_STATE_RECONNECTING,
-  type ConnectionState,
-} from './ConnectionState.js';
-import type { ReplyTermination } from './replyFrames.js';
-import { sessionSlot } from './sessionSlot.js';
+import { CONNECTION_STATE_CLOSED, CONNECTION_STATE_CONNECTED, CONNECTION_STATE_FAILED, type ConnectionState } from './ConnectionState.js';
 import { resolveTcpClientOptions, type TcpClientInput, type TcpClientOptions } from './tcpClientOptions.js';
-import type { TcpSession, TcpSessionInfo } from './TcpSession.js';
+import { TcpSessionPool } from './TcpSessionPool.js';
+import type { TcpSessionInfo } from './TcpSession.js';
 
 /** A TCP client: a pool of sessions to one server, requests matched to replies in order. */
 export interface TcpClient extends AsyncDisposable {
@@ -51,7 +42,7 @@ export interface TcpClient extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-/** A request waiting for a window, or sent: its subscriber and, once sent, its inner subscription. */
+/** A request waiting in the queue for a window. */
 interface Pending {
   readonly line: string;
   readonly subscriber: Subscriber<string>;
@@ -83,7 +74,7 @@ interface Pending {
  * @param options merged over TCP_CLIENT_DEFAULTS: 127.0.0.1:9000, 1 session, window 1, reconnect
  *   `{ initial: 100, factor: 2, max: 2000 }` ms, reply gap 20 ms, connect timeout 5000 ms.
  * @throws RxnetInvalidOptionError for a bad option, naming it and what it allows.
- * @see TcpSession, sessionSlot, reconnectDelay
+ * @see TcpSessionPool, TcpSession, sessionSlot, reconnectDelay
  */
 export function createTcpClient(options: TcpClientInput = {}): TcpClient {
   return new PooledTcpClient(resolveTcpClientOptions(options));
@@ -93,52 +84,43 @@ class PooledTcpClient implements TcpClient {
   readonly address: string;
   readonly state$: Observable<ConnectionState>;
   readonly sessions$: Observable<readonly TcpSessionInfo[]>;
-  private currentState: ConnectionState = CONNECTION_STATE_IDLE;
-  private readonly states = new ReplaySubject<ConnectionState>(1);
-  private readonly sessionLists = new ReplaySubject<readonly TcpSessionInfo[]>(1);
-  private live: TcpSession[] = [];
-  private readonly slots = new Set<Subscription>();
+  private readonly pool: TcpSessionPool;
   /** Insertion-ordered: the FIFO queue of requests waiting for a window. */
   private readonly queue = new Set<Pending>();
-  private failure: RxnetConnectionError | undefined;
-  private everConnected = false;
-  private lastSessionId = 0;
-  private openSockets = 0;
   private closed = false;
   private closing: Promise<void> | undefined;
-  private allSocketsClosed: () => void = () => {};
   private dispatching = false;
   private dispatchAgain = false;
-  /** Once any session has seen a newline, no session takes unterminated bytes as a reply. */
-  private readonly termination: ReplyTermination = { terminated: false };
 
   constructor(readonly options: Readonly<TcpClientOptions>) {
     const family = isIPv6(options.host) ? 'IPv6' : 'IPv4';
     this.address = `tcp://${formatAddress({ address: options.host, port: options.port, family })}`;
-    this.state$ = this.states.asObservable();
-    this.sessions$ = this.sessionLists.asObservable();
-    this.states.next(this.currentState);
-    this.sessionLists.next([]);
+    this.pool = new TcpSessionPool(options, this.address, {
+      onRoom: () => this.dispatch(),
+      onFailed: (failure) => this.failQueued(failure),
+    });
+    this.state$ = this.pool.state$;
+    this.sessions$ = this.pool.sessions$;
   }
 
   get state(): ConnectionState {
-    return this.currentState;
+    return this.pool.state;
   }
 
   get sessionCount(): number {
-    return this.live.length;
+    return this.pool.sessionCount;
   }
 
   request(line: string): Observable<string> {
     return new Observable<string>((subscriber) => {
-      const refusal = checkRequestLine(line) ?? (this.closed ? this.closedError() : this.failure);
+      const refusal = checkRequestLine(line) ?? (this.closed ? this.closedError() : this.pool.failure);
       if (refusal !== undefined) {
         subscriber.error(refusal);
         return undefined;
       }
       const pending: Pending = { line, subscriber };
       this.queue.add(pending);
-      this.fillSlots();
+      this.pool.fill();
       this.dispatch();
       return () => this.queue.delete(pending);
     });
@@ -146,18 +128,25 @@ class PooledTcpClient implements TcpClient {
 
   connect(): Promise<void> {
     if (this.closed) return Promise.reject(this.closedError());
-    this.failure = undefined;
-    this.fillSlots();
+    this.pool.restart();
     return firstValueFrom(
       this.state$.pipe(filter((state) => state === CONNECTION_STATE_CONNECTED || state === CONNECTION_STATE_FAILED || state === CONNECTION_STATE_CLOSED)),
     ).then((state) => {
       if (state === CONNECTION_STATE_CONNECTED) return;
-      throw state === CONNECTION_STATE_FAILED && this.failure !== undefined ? this.failure : this.closedError();
+      throw state === CONNECTION_STATE_FAILED && this.pool.failure !== undefined ? this.pool.failure : this.closedError();
     });
   }
 
   close(): Promise<void> {
-    this.closing ??= this.shutdown();
+    if (this.closing === undefined) {
+      this.closed = true; // first: a request retried from the errors below is refused
+      const socketsClosed = this.pool.close(); // in-flight requests error as their sessions are destroyed
+      const waiting = [...this.queue];
+      this.queue.clear();
+      const reason = this.closedError();
+      for (const pending of waiting) pending.subscriber.error(reason);
+      this.closing = socketsClosed;
+    }
     return this.closing;
   }
 
@@ -165,94 +154,9 @@ class PooledTcpClient implements TcpClient {
     return this.close();
   }
 
-  private shutdown(): Promise<void> {
-    this.closed = true;
-    const socketsClosed = new Promise<void>((resolve) => {
-      this.allSocketsClosed = resolve;
-    });
-    const reason = this.closedError();
+  private failQueued(failure: RxnetConnectionError): void {
     const waiting = [...this.queue];
     this.queue.clear();
-    for (const slot of [...this.slots]) slot.unsubscribe(); // destroys sessions (their requests error) and attempts
-    this.slots.clear();
-    for (const pending of waiting) pending.subscriber.error(reason);
-    this.updateState();
-    this.states.complete();
-    this.sessionLists.complete();
-    if (this.openSockets === 0) this.allSocketsClosed();
-    return socketsClosed;
-  }
-
-  /** Opens slots up to `sessions` (lazily: called on request and connect). */
-  private fillSlots(): void {
-    if (this.slots.size === 0 && this.live.length === 0) this.everConnected = false;
-    while (!this.closed && this.failure === undefined && this.slots.size < this.options.sessions) this.openSlot();
-    this.updateState();
-  }
-
-  private openSlot(): void {
-    const slot = new Subscription();
-    this.slots.add(slot);
-    const options = this.options;
-    const session$ = sessionSlot({
-      host: options.host,
-      port: options.port,
-      connectTimeout: options.connectTimeout,
-      reconnect: options.reconnect,
-      session: {
-        address: this.address,
-        maxReplyLength: options.maxReplyLength,
-        replyGap: options.replyGap,
-        isReply: options.isReply,
-        termination: this.termination,
-      },
-      hooks: { onSlotFreed: () => this.dispatch(), onEnd: (session) => this.removeSession(session) },
-      nextId: () => ++this.lastSessionId,
-      onSocketOpened: () => {
-        this.openSockets += 1;
-      },
-      onSocketClosed: () => {
-        this.openSockets -= 1;
-        if (this.closed && this.openSockets === 0) this.allSocketsClosed();
-      },
-    });
-    slot.add(
-      session$.subscribe({
-        next: (session) => this.addSession(session),
-        error: (err: unknown) => {
-          this.slots.delete(slot);
-          this.onSlotGaveUp(err);
-        },
-      }),
-    );
-  }
-
-  private addSession(session: TcpSession): void {
-    this.live.push(session);
-    this.everConnected = true;
-    this.sessionLists.next([...this.live]);
-    this.updateState();
-    this.dispatch();
-  }
-
-  private removeSession(session: TcpSession): void {
-    const index = this.live.indexOf(session);
-    if (index === -1) return;
-    this.live.splice(index, 1);
-    if (!this.closed) this.sessionLists.next([...this.live]);
-    this.updateState();
-  }
-
-  /** A slot's reconnect schedule gave up. When it was the last slot, the client has failed. */
-  private onSlotGaveUp(err: unknown): void {
-    if (this.slots.size > 0 || this.closed) return;
-    const failure = isConnectionError(err)
-      ? err
-      : new RxnetConnectionError(`Cannot connect to ${this.address}`, { address: this.address, final: true }, { cause: err });
-    this.failure = failure;
-    const waiting = [...this.queue];
-    this.queue.clear();
-    this.updateState();
     for (const pending of waiting) pending.subscriber.error(failure);
   }
 
@@ -275,8 +179,11 @@ class PooledTcpClient implements TcpClient {
 
   private sendQueued(): void {
     for (const pending of this.queue) {
-      const session = this.leastLoaded() ?? this.retireStalled();
-      if (session === undefined) return;
+      const session = this.pool.leastLoaded();
+      if (session === undefined) {
+        this.pool.retireStalled();
+        return;
+      }
       this.queue.delete(pending);
       const { subscriber } = pending;
       subscriber.add(
@@ -287,41 +194,6 @@ class PooledTcpClient implements TcpClient {
         }),
       );
     }
-  }
-
-  /** The live session with room in its window and the fewest requests in flight (then the fewest sent). */
-  private leastLoaded(): TcpSession | undefined {
-    let best: TcpSession | undefined;
-    for (const session of this.live) {
-      if (!session.alive || session.inFlight >= this.options.maxInFlight) continue;
-      if (best === undefined || session.inFlight < best.inFlight || (session.inFlight === best.inFlight && session.requestCount < best.requestCount)) {
-        best = session;
-      }
-    }
-    return best;
-  }
-
-  /** Retires every session whose full window holds only cancelled requests; its slot reconnects. */
-  private retireStalled(): undefined {
-    for (const session of [...this.live]) {
-      if (session.inFlight >= this.options.maxInFlight && session.active === 0) session.destroy();
-    }
-    return undefined;
-  }
-
-  private updateState(): void {
-    const next = this.computeState();
-    if (next === this.currentState) return;
-    this.currentState = next;
-    this.states.next(next);
-  }
-
-  private computeState(): ConnectionState {
-    if (this.closed) return CONNECTION_STATE_CLOSED;
-    if (this.live.length > 0) return CONNECTION_STATE_CONNECTED;
-    if (this.failure !== undefined) return CONNECTION_STATE_FAILED;
-    if (this.slots.size === 0) return CONNECTION_STATE_IDLE;
-    return this.everConnected ? CONNECTION_STATE_RECONNECTING : CONNECTION_STATE_CONNECTING;
   }
 
   private closedError(): RxnetClosedError {

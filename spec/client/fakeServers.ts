@@ -1,4 +1,5 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import { spawn } from 'node:child_process';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { encodeOutcome } from '../../lib/protocol/encodeOutcome.js';
 import { evaluateRequest } from '../../lib/protocol/evaluateRequest.js';
 import { parseRequest } from '../../lib/protocol/parseRequest.js';
@@ -87,4 +88,26 @@ export async function settle<T>(promise: Promise<T>): Promise<{ value?: T; error
   } catch (error) {
     return { error };
   }
+}
+
+/**
+ * A listener whose connection attempts hang: a child process listens with a backlog of 1 and is
+ * stopped (SIGSTOP), and two connections fill its accept queue, so the kernel drops later SYNs.
+ */
+export async function stalledListener(): Promise<{ port: number; close(): Promise<void> }> {
+  const script = "require('net').createServer().listen({ host: '127.0.0.1', port: 0, backlog: 1 }, function () { process.stdout.write(this.address().port + '\\n') })";
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const port = Number(await new Promise<string>((resolve) => child.stdout.once('data', (data: Buffer) => resolve(data.toString().trim()))));
+  child.kill('SIGSTOP');
+  const fillers = [0, 1].map(() => connect({ host: '127.0.0.1', port }).on('error', () => {}));
+  await Promise.all(fillers.map((socket) => new Promise((resolve) => socket.once('connect', resolve))));
+  return {
+    port,
+    close: async () => {
+      for (const socket of fillers) socket.destroy();
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
 }

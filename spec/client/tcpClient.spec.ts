@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Socket } from 'node:net';
-import { filter, firstValueFrom, lastValueFrom, toArray, type Observable } from 'rxjs';
+import { defer, filter, firstValueFrom, lastValueFrom, retry, toArray, type Observable } from 'rxjs';
 import {
   RxnetClosedError,
   RxnetConnectionError,
@@ -21,7 +21,7 @@ import {
 import { createTcpClient, type TcpClient } from '../../lib/client/tcpClient.js';
 import type { TcpClientInput } from '../../lib/client/tcpClientOptions.js';
 import type { TcpSessionInfo } from '../../lib/client/TcpSession.js';
-import { answer, fakeServer, freePort, onLines, seedServer, settle, sleep, type FakeServer } from './fakeServers.js';
+import { answer, fakeServer, freePort, onLines, seedServer, settle, sleep, stalledListener, type FakeServer } from './fakeServers.js';
 
 /** A well-behaved line server: one `\n`-terminated answer per request line. */
 const answerLines = (socket: Socket): void => onLines(socket, (line) => socket.write(`${answer(line)}\n`));
@@ -249,6 +249,21 @@ describe('createTcpClient', () => {
       expect(states).to.deep.equal([CONNECTION_STATE_IDLE, CONNECTION_STATE_CONNECTING, CONNECTION_STATE_FAILED]);
     });
 
+    it('counts a connection attempt that takes longer than connectTimeout as failed, with ETIMEDOUT', async () => {
+      const listener = await stalledListener();
+      try {
+        const c = connectTo(listener.port, { connectTimeout: 50, reconnect: { initial: 10, maxAttempts: 2 } });
+        const { error } = await settle(c.connect());
+        const err = error as RxnetConnectionError;
+        expect(err).to.be.instanceOf(RxnetConnectionError);
+        expect(err.info.elapsedMs).to.be.at.least(110); // 50 + 10 + 50
+        expect(err.message).to.equal(`Cannot connect to tcp://127.0.0.1:${listener.port} after 2 attempts in ${err.info.elapsedMs} ms: ETIMEDOUT`);
+        await c.close();
+      } finally {
+        await listener.close();
+      }
+    });
+
     it('fails later requests at once with the same error, until connect() starts over', async () => {
       const port = await freePort();
       const c = connectTo(port, { reconnect: { maxAttempts: 1 } });
@@ -421,6 +436,23 @@ describe('createTcpClient', () => {
       expect(await states).to.deep.equal([CONNECTION_STATE_IDLE, CONNECTION_STATE_CONNECTING, CONNECTION_STATE_CONNECTED, CONNECTION_STATE_CLOSED]);
       await sleep(10);
       expect(server.sockets.size).to.equal(0);
+    });
+
+    it('refuses a request retried from the error close() gave it, so it cannot hang in the queue', async () => {
+      const server = await serve((socket) => socket.resume());
+      const c = connectTo(server.port);
+      const attempts: string[] = [];
+      const retried = firstValueFrom(
+        defer(() => {
+          attempts.push('attempt');
+          return c.request('+,1,1');
+        }).pipe(retry(1)),
+      );
+      await when(c.state$, (state) => state === CONNECTION_STATE_CONNECTED);
+      await c.close();
+      const { error } = await settle(retried);
+      expect(error).to.be.instanceOf(RxnetClosedError);
+      expect(attempts).to.deep.equal(['attempt', 'attempt']);
     });
 
     it('returns the same promise on every call, and [Symbol.asyncDispose] closes too', async () => {
