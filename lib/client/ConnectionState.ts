@@ -15,9 +15,9 @@ export const CONNECTION_STATE_CLOSED = 'closed';
  * The connection state of a TCP client, one of the `CONNECTION_STATE_*` constants.
  *
  * ```
- * idle -> connecting -> connected <-> reconnecting
- *              \______________________/ -> failed -> (connect()) -> connecting
- * any -> closed
+ * idle --(first request or connect())--> connecting --> connected <--> reconnecting
+ * connecting, reconnecting --(reconnect limit reached)--> failed --(connect())--> connecting
+ * any --(close())--> closed
  * ```
  */
 export type ConnectionState =
