@@ -38,10 +38,8 @@ describe('replyFrames', () => {
     });
   });
 
-  // BUG in LineDecoder (lib/framing, not this module): a line whose bytes span chunks loses the
-  // bytes of its final chunk (see the skipped test in spec/framing/LineDecoder.spec.ts), which here
-  // would turn '200,' + '4' + '2\n' into the wrong reply '200,4'. Unskip once LineDecoder is fixed.
-  it.skip('joins a line split across chunks, however long the pause', () => {
+  // Regression: LineDecoder once dropped the last piece of a line spanning chunks ('200,4' + '2\n' -> '200,4').
+  it('joins a line split across chunks, however long the pause', () => {
     testScheduler.run(({ cold, expectObservable }) => {
       const source = cold('-a-b-------------c-|', { a: bytes('200,1\n200,'), b: bytes('4'), c: bytes('2\n') });
       expectObservable(source.pipe(replyFrames(framing()))).toBe('-A---------------C-|', { A: ['200,1'], C: ['200,42'] });
