@@ -18,7 +18,9 @@ describe('replyFrames', () => {
   let testScheduler: TestScheduler;
 
   beforeEach(() => {
-    testScheduler = new TestScheduler((actual, expected) => expect(actual).to.deep.equal(expected));
+    testScheduler = new TestScheduler((actual, expected) => {
+      expect(actual).to.deep.equal(expected);
+    });
   });
 
   it('emits a newline-terminated reply at once', () => {
