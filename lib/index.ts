@@ -61,7 +61,10 @@ export { formatAddress, type SocketAddress } from './transport/SocketAddress.js'
 export { calcPipeline, type CalcPipelineOptions } from './server/calcPipeline.js';
 export { serveTcp, type ServeTcpOptions } from './server/serveTcp.js';
 export { serveUdp, type ServeUdpOptions } from './server/serveUdp.js';
-export { startServer, type RunningServer, type ServerHooks } from './server/startServer.js';
+export { startServer, type RunningServer, type ServerHooks, type CloseOptions } from './server/startServer.js';
+export { ServerStats, type ServerStatsSnapshot } from './server/ServerStats.js';
+export { LatencyHistogram } from './stats/LatencyHistogram.js';
+export { TokenBuckets, type TokenBucketOptions } from './timing/TokenBuckets.js';
 export {
   resolveServerOptions,
   SERVER_DEFAULTS,

@@ -1,5 +1,5 @@
 import { EXIT_OK, runMain } from './runMain.js';
-import { parseServerArgs, runServer, SERVER_USAGE } from './serverCommand.js';
+import { formatStats, parseServerArgs, runServer, SERVER_USAGE } from './serverCommand.js';
 
 /** How long a shutdown may take before the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 2000;
@@ -16,11 +16,16 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
     (line) => process.stdout.write(`${line}\n`),
     (line) => process.stderr.write(`${line}\n`),
   );
+  const stats =
+    request.statsMs === undefined
+      ? undefined
+      : server.stats(request.statsMs).subscribe((snapshot) => process.stdout.write(`${formatStats(snapshot)}\n`));
   const shutdown = (): void => {
     process.off('SIGINT', shutdown);
     process.off('SIGTERM', shutdown);
+    stats?.unsubscribe();
     setTimeout(() => process.exit(EXIT_OK), SHUTDOWN_DEADLINE_MS).unref();
-    void server.close().then(() => {
+    void server.close({ graceMs: request.graceMs }).then(() => {
       process.exitCode = EXIT_OK;
     });
   };

@@ -11,6 +11,7 @@ import {
   type Frame,
   type RunningServer,
   type ServerOptions,
+  type ServerStatsSnapshot,
 } from '../../lib/index.js';
 import { choiceFlag, hostFlag, integerFlag, numberFlag, portFlag, switchFlag } from './flagSchemas.js';
 import { parseFlags, type FlagSpec } from './parseFlags.js';
@@ -18,10 +19,27 @@ import { UsageError } from './runMain.js';
 
 /** The server's flags. */
 export const SERVER_FLAGS: FlagSpec = {
-  string: ['host', 'port', 'success', 'framing', 'max-line-length'],
+  string: [
+    'host',
+    'port',
+    'success',
+    'framing',
+    'max-line-length',
+    'max-connections',
+    'idle-timeout',
+    'max-in-flight',
+    'max-datagram-size',
+    'udp-rate',
+    'udp-burst',
+    'grace',
+    'stats',
+  ],
   boolean: ['tcp', 'udp', 'verbose', 'help'],
   alias: { h: 'help', v: 'verbose' },
 };
+
+/** The default grace period of a shutdown, in seconds: short enough to exit within 2 s. */
+export const DEFAULT_GRACE_SECONDS = 1;
 
 export const SERVER_USAGE = `Usage: node cli/server.js [--tcp | --udp] [--host H] [--port P] [--success S] [options]
 
@@ -38,9 +56,20 @@ Serves the calc protocol: requests "OP,A,B" (OP one of + - * / % ^), replies "20
                          for the original seed client that sends no newline
   --max-line-length N    longest request in bytes (default ${SERVER_DEFAULTS.maxLineLength}, at least ${MIN_MAX_LINE_LENGTH})
   -v, --verbose          log each request and reply on stderr
+  --stats SECONDS        print counters and latency percentiles every SECONDS
   -h, --help             print this help
 
-Prints "listening tcp|udp HOST:PORT" once ready. SIGINT or SIGTERM closes it; exit 0.
+Limits (see docs/reliability.md):
+  --max-connections N    TCP connections open at once; more are closed on arrival (default ${SERVER_DEFAULTS.maxConnections})
+  --idle-timeout SECONDS close a TCP connection silent both ways this long; 0 never (default ${SERVER_DEFAULTS.idleTimeoutMs / 1000})
+  --max-in-flight N      TCP requests read and not yet answered per connection (default ${SERVER_DEFAULTS.maxInFlight})
+  --max-datagram-size N  longest UDP request in bytes (default ${SERVER_DEFAULTS.maxDatagramSize})
+  --udp-rate N           UDP replies per second to one source address; 0 no limit (default ${SERVER_DEFAULTS.udpRate})
+  --udp-burst N          UDP replies one source may get at once (default ${SERVER_DEFAULTS.udpBurst})
+  --grace SECONDS        on SIGINT/SIGTERM, time to answer what was received before closing (default ${DEFAULT_GRACE_SECONDS})
+
+Prints "listening tcp|udp HOST:PORT" once ready. SIGINT or SIGTERM stops accepting, answers what
+was already received, closes every connection and exits 0.
 Exit 2 on a usage error, 1 when it cannot listen.`;
 
 const serverFlagsSchema = z
@@ -52,6 +81,14 @@ const serverFlagsSchema = z
     success: numberFlag(0, 1, 'a number from 0 to 1').default(SERVER_DEFAULTS.success),
     framing: choiceFlag(FRAMINGS).default(SERVER_DEFAULTS.framing),
     'max-line-length': integerFlag(MIN_MAX_LINE_LENGTH, 1 << 24).default(SERVER_DEFAULTS.maxLineLength),
+    'max-connections': integerFlag(1, 1_000_000).default(SERVER_DEFAULTS.maxConnections),
+    'idle-timeout': numberFlag(0, 86_400, 'a number of seconds 0-86400').default(SERVER_DEFAULTS.idleTimeoutMs / 1000),
+    'max-in-flight': integerFlag(1, 1_000_000).default(SERVER_DEFAULTS.maxInFlight),
+    'max-datagram-size': integerFlag(1, 65_507).default(SERVER_DEFAULTS.maxDatagramSize),
+    'udp-rate': integerFlag(0, 1_000_000_000).default(SERVER_DEFAULTS.udpRate),
+    'udp-burst': integerFlag(1, 1_000_000_000).default(SERVER_DEFAULTS.udpBurst),
+    grace: numberFlag(0, 1.5, 'a number of seconds 0-1.5').default(DEFAULT_GRACE_SECONDS),
+    stats: numberFlag(0.1, 86_400, 'a number of seconds 0.1-86400').optional(),
     verbose: switchFlag,
     help: switchFlag,
   })
@@ -59,7 +96,17 @@ const serverFlagsSchema = z
   .refine((flags) => !(flags.udp && flags.framing === 'chunk'), { error: '--framing applies to --tcp only' });
 
 /** What the server command was asked to do. */
-export type ServerRequest = { readonly help: true } | { readonly help: false; readonly options: Partial<ServerOptions>; readonly verbose: boolean };
+export type ServerRequest =
+  | { readonly help: true }
+  | {
+      readonly help: false;
+      readonly options: Partial<ServerOptions>;
+      readonly verbose: boolean;
+      /** Grace period of a shutdown, in ms. */
+      readonly graceMs: number;
+      /** Print stats every this many ms, if set. */
+      readonly statsMs: number | undefined;
+    };
 
 /**
  * Parses the server's argv.
@@ -77,6 +124,8 @@ export function parseServerArgs(argv: readonly string[]): ServerRequest {
   return {
     help: false,
     verbose: flags.verbose,
+    graceMs: Math.round(flags.grace * 1000),
+    statsMs: flags.stats === undefined ? undefined : Math.round(flags.stats * 1000),
     options: {
       transport: flags.udp ? 'udp' : 'tcp',
       host: flags.host,
@@ -84,6 +133,12 @@ export function parseServerArgs(argv: readonly string[]): ServerRequest {
       success: flags.success,
       framing: flags.framing,
       maxLineLength: flags['max-line-length'],
+      maxConnections: flags['max-connections'],
+      idleTimeoutMs: Math.round(flags['idle-timeout'] * 1000),
+      maxInFlight: flags['max-in-flight'],
+      maxDatagramSize: flags['max-datagram-size'],
+      udpRate: flags['udp-rate'],
+      udpBurst: flags['udp-burst'],
     },
   };
 }
@@ -117,4 +172,18 @@ export async function runServer(
   });
   out(`listening ${server.transport} ${formatAddress(server.address)}`);
   return server;
+}
+
+/**
+ * Formats a stats snapshot as one line.
+ *
+ * Example: `formatStats(server.snapshot())` gives `stats requests=3 replies=3 invalid=1 ... p99=40us`.
+ */
+export function formatStats(s: ServerStatsSnapshot): string {
+  const { p50, p99, p999 } = s.latencyMicros;
+  return (
+    `stats requests=${s.requests} replies=${s.replies} invalid=${s.invalid} dropped=${s.dropped} ` +
+    `rate-limited=${s.rateLimited} errors=${s.errors} open=${s.openConnections} refused=${s.refusedConnections} ` +
+    `p50=${p50}us p99=${p99}us p999=${p999}us`
+  );
 }

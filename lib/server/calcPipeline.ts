@@ -1,4 +1,4 @@
-import { pipe, type MonoTypeOperatorFunction, type OperatorFunction } from 'rxjs';
+import { pipe, tap, type MonoTypeOperatorFunction, type OperatorFunction } from 'rxjs';
 import type { Frame } from '../framing/Frame.js';
 import type { CalcOutcome } from '../protocol/types.js';
 import { encode } from '../operators/encode.js';
@@ -7,6 +7,7 @@ import { parse } from '../operators/parse.js';
 import { randomCut } from '../operators/randomCut.js';
 import { randomDrop } from '../operators/randomDrop.js';
 import type { Transport } from './serverOptions.js';
+import type { ServerStats } from './ServerStats.js';
 
 /** Options of {@link calcPipeline}. */
 export interface CalcPipelineOptions {
@@ -16,6 +17,8 @@ export interface CalcPipelineOptions {
   readonly random?: () => number;
   /** On `udp` a lost roll drops that reply; on `tcp` it ends the connection (see randomCut). Defaults to `udp`. */
   readonly transport?: Transport;
+  /** Counters to update: `invalid` counts requests answered `300,-1`. */
+  readonly stats?: Pick<ServerStats, 'invalid'>;
 }
 
 /**
@@ -34,5 +37,10 @@ export function calcPipeline(options: CalcPipelineOptions = {}): OperatorFunctio
   const success = options.success ?? 1;
   const drop: MonoTypeOperatorFunction<CalcOutcome> =
     options.transport === 'tcp' ? randomCut(success, options.random) : randomDrop(success, options.random);
-  return pipe(parse(), evaluate(), drop, encode());
+  const stats = options.stats;
+  if (stats === undefined) return pipe(parse(), evaluate(), drop, encode());
+  const countInvalid = tap((outcome: CalcOutcome) => {
+    if (!outcome.ok) stats.invalid += 1;
+  });
+  return pipe(parse(), evaluate(), countInvalid, drop, encode());
 }

@@ -1,10 +1,11 @@
-import { mergeMap, Observable, type OperatorFunction } from 'rxjs';
+import { mergeMap, Observable, takeUntil, tap, NEVER, type OperatorFunction } from 'rxjs';
 import type { Frame } from '../framing/Frame.js';
 import { splitLines } from '../operators/splitLines.js';
 import { splitMessages } from '../operators/splitMessages.js';
 import { listenTcp, type ListenTcpOptions } from '../transport/listenTcp.js';
 import type { TcpConnection } from '../transport/TcpConnection.js';
 import type { Framing } from './serverOptions.js';
+import { ServerStats } from './ServerStats.js';
 
 /** Options of {@link serveTcp}. */
 export interface ServeTcpOptions extends ListenTcpOptions {
@@ -12,7 +13,16 @@ export interface ServeTcpOptions extends ListenTcpOptions {
   readonly framing?: Framing;
   /** The longest request, in bytes. Defaults to 4096. */
   readonly maxLineLength?: number;
-  /** Called with each accepted connection before it is served (for socket options, stats, tests). */
+  /** Requests read but not yet answered on one connection before reading pauses. Defaults to no limit. */
+  readonly maxInFlight?: number;
+  /**
+   * A graceful stop: when this emits, no new connection is accepted, each connection stops
+   * reading, answers what it already read, and ends; the observable completes once all closed.
+   */
+  readonly stop$?: Observable<unknown>;
+  /** Counters to update (requests, replies, latency, connections...). */
+  readonly stats?: ServerStats;
+  /** Called with each accepted connection before it is served (for socket options, tests). */
   readonly onConnection?: (connection: TcpConnection) => void;
   /** Called when one connection fails (`ECONNRESET`, a throwing pipeline...); the server goes on. */
   readonly onConnectionError?: (err: unknown, connection: TcpConnection) => void;
@@ -20,9 +30,11 @@ export interface ServeTcpOptions extends ListenTcpOptions {
 
 /**
  * Serves a request pipeline over TCP: each connection's bytes are framed, run through `pipeline`,
- * and each reply is written back with a `\n`, in order, on the same connection. When the pipeline
- * completes (the peer ended, or a randomCut), our side ends gracefully. A failing connection ends
- * alone. Unsubscribing closes the listener and every connection.
+ * and each reply is written back with a `\n`, in order, on the same connection. The pipeline must
+ * answer every request in order until it completes (on TCP a silently dropped reply would make a
+ * client take the next reply for it); when it completes (the peer ended, a randomCut, a graceful
+ * stop), our side ends once the replies are flushed. A failing connection ends alone.
+ * Unsubscribing closes the listener and every connection at once.
  *
  * Example: `serveTcp({ port: 9000 }, calcPipeline()).subscribe()`
  *
@@ -33,7 +45,15 @@ export function serveTcp(options: ServeTcpOptions, pipeline: OperatorFunction<Fr
     options.framing === 'chunk'
       ? splitMessages({ maxLength: options.maxLineLength })
       : splitLines({ maxLineLength: options.maxLineLength });
-  return listenTcp(options).pipe(mergeMap((connection) => serveConnection(connection, frame, pipeline, options)));
+  const stats = options.stats ?? new ServerStats();
+  return listenTcp({
+    ...options,
+    stopAccepting$: options.stop$,
+    onRefused: () => {
+      stats.refusedConnections += 1;
+      options.onRefused?.();
+    },
+  }).pipe(mergeMap((connection) => serveConnection(connection, frame, pipeline, options, stats)));
 }
 
 function serveConnection(
@@ -41,20 +61,60 @@ function serveConnection(
   frame: OperatorFunction<Uint8Array, Frame>,
   pipeline: OperatorFunction<Frame, string>,
   options: ServeTcpOptions,
+  stats: ServerStats,
 ): Observable<never> {
   return new Observable<never>((subscriber) => {
+    const { socket } = connection;
+    stats.openConnections += 1;
+    socket.once('close', () => {
+      stats.openConnections -= 1;
+    });
     options.onConnection?.(connection);
-    return connection.data$.pipe(frame, pipeline).subscribe({
-      next: (reply) => connection.send(`${reply}\n`),
+    const maxInFlight = options.maxInFlight ?? Number.POSITIVE_INFINITY;
+    /** Arrival times (ms) of requests read and not yet answered, oldest first. */
+    const arrivals: number[] = [];
+    let releaseHold: (() => void) | undefined;
+
+    const replies = connection.data$.pipe(
+      frame,
+      takeUntil(options.stop$ ?? NEVER),
+      tap(() => {
+        stats.requests += 1;
+        arrivals.push(performance.now());
+        if (arrivals.length >= maxInFlight && releaseHold === undefined) releaseHold = connection.hold();
+      }),
+      pipeline,
+    );
+    const subscription = replies.subscribe({
+      next: (reply) => {
+        const arrived = arrivals.shift();
+        if (arrived !== undefined) stats.replied((performance.now() - arrived) * 1000);
+        if (releaseHold !== undefined && arrivals.length < maxInFlight) {
+          releaseHold();
+          releaseHold = undefined;
+        }
+        connection.send(`${reply}\n`);
+      },
       complete: () => {
+        // Requests the pipeline never answered: the cut of a randomCut and what followed it.
+        stats.dropped += arrivals.length;
+        arrivals.length = 0;
+        releaseHold?.();
         connection.end();
-        subscriber.complete();
       },
       error: (err: unknown) => {
+        stats.errors += 1;
         connection.destroy();
         options.onConnectionError?.(err, connection);
-        subscriber.complete();
       },
     });
+    // This connection is served until its socket has closed.
+    const onClose = (): void => subscriber.complete();
+    if (socket.destroyed) subscriber.complete();
+    else socket.once('close', onClose);
+    return () => {
+      socket.off('close', onClose);
+      subscription.unsubscribe();
+    };
   });
 }

@@ -1,12 +1,22 @@
-import { mergeMap, Observable, of, type OperatorFunction } from 'rxjs';
+import { Observable, of, Subscription, type OperatorFunction } from 'rxjs';
 import type { Frame } from '../framing/Frame.js';
 import { decodeMessage } from '../framing/decodeMessage.js';
+import { TokenBuckets } from '../timing/TokenBuckets.js';
 import { bindUdp, type BindUdpOptions, type Datagram } from '../transport/bindUdp.js';
+import { ServerStats } from './ServerStats.js';
 
 /** Options of {@link serveUdp}. */
 export interface ServeUdpOptions extends BindUdpOptions {
-  /** The longest request, in bytes. Defaults to 4096. */
-  readonly maxLineLength?: number;
+  /** The longest request datagram, in bytes, without a trailing newline; a longer one gets `300,-1`. Defaults to 4096. */
+  readonly maxDatagramSize?: number;
+  /** Replies per second allowed to one source address (token bucket); 0 turns the limit off. Defaults to 0. */
+  readonly udpRate?: number;
+  /** The burst one source may get at once. Defaults to twice `udpRate`. */
+  readonly udpBurst?: number;
+  /** A graceful stop: when this emits, new datagrams are ignored and the observable completes once the ones received are answered. */
+  readonly stop$?: Observable<unknown>;
+  /** Counters to update. */
+  readonly stats?: ServerStats;
   /** Called when the pipeline fails on one datagram; the server goes on. */
   readonly onDatagramError?: (err: unknown, datagram: Datagram) => void;
 }
@@ -14,28 +24,74 @@ export interface ServeUdpOptions extends BindUdpOptions {
 /**
  * Serves a request pipeline over UDP: each datagram is one request (a trailing newline allowed),
  * run through `pipeline`; each reply goes back to the datagram's sender with a trailing `\n`.
- * A pipeline failure on one datagram is reported and the server goes on. Unsubscribing closes
- * the socket.
+ * Replies to one source address are rate limited when `udpRate` is set (a reply can be several
+ * times larger than its request, so an unlimited server could amplify a spoofed flood). A
+ * pipeline failure on one datagram is reported and the server goes on. Unsubscribing closes the
+ * socket.
  *
  * Example: `serveUdp({ port: 9000 }, calcPipeline({ success: 0.5 })).subscribe()`
  *
  * @see serveTcp, calcPipeline
  */
 export function serveUdp(options: ServeUdpOptions, pipeline: OperatorFunction<Frame, string>): Observable<never> {
-  return bindUdp(options).pipe(mergeMap((datagram) => serveDatagram(datagram, pipeline, options)));
-}
+  return new Observable<never>((subscriber) => {
+    const stats = options.stats ?? new ServerStats();
+    const rate = options.udpRate ?? 0;
+    const buckets = rate > 0 ? new TokenBuckets({ rate, burst: options.udpBurst ?? rate * 2 }) : undefined;
+    const inFlight = new Subscription();
+    let pending = 0;
+    let stopping = false;
+    const completeIfDrained = (): void => {
+      if (stopping && pending === 0) subscriber.complete();
+    };
 
-function serveDatagram(datagram: Datagram, pipeline: OperatorFunction<Frame, string>, options: ServeUdpOptions): Observable<never> {
-  return new Observable<never>((subscriber) =>
-    of(decodeMessage(datagram.data, options.maxLineLength))
-      .pipe(pipeline)
-      .subscribe({
-        next: (reply) => datagram.reply(`${reply}\n`),
-        complete: () => subscriber.complete(),
-        error: (err: unknown) => {
-          options.onDatagramError?.(err, datagram);
-          subscriber.complete();
-        },
-      }),
-  );
+    const serveDatagram = (datagram: Datagram): void => {
+      if (stopping) return;
+      stats.requests += 1;
+      const arrived = performance.now();
+      if (buckets !== undefined && !buckets.take(datagram.sender.address, arrived)) {
+        stats.rateLimited += 1;
+        return;
+      }
+      pending += 1;
+      let answered = false;
+      const done = (): void => {
+        pending -= 1;
+        completeIfDrained();
+      };
+      const request = of(decodeMessage(datagram.data, options.maxDatagramSize))
+        .pipe(pipeline)
+        .subscribe({
+          next: (reply) => {
+            answered = true;
+            stats.replied((performance.now() - arrived) * 1000);
+            datagram.reply(`${reply}\n`);
+          },
+          complete: () => {
+            if (!answered) stats.dropped += 1;
+            done();
+          },
+          error: (err: unknown) => {
+            stats.errors += 1;
+            options.onDatagramError?.(err, datagram);
+            done();
+          },
+        });
+      if (!request.closed) {
+        inFlight.add(request);
+        request.add(() => inFlight.remove(request));
+      }
+    };
+
+    const socket = bindUdp(options).subscribe({ next: serveDatagram, error: (err: unknown) => subscriber.error(err) });
+    const stop = options.stop$?.subscribe(() => {
+      stopping = true;
+      completeIfDrained();
+    });
+    return () => {
+      stop?.unsubscribe();
+      inFlight.unsubscribe();
+      socket.unsubscribe();
+    };
+  });
 }

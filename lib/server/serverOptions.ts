@@ -26,6 +26,18 @@ export interface ServerOptions {
   readonly maxLineLength: number;
   /** The source of randomness for drops, numbers in [0, 1). Defaults to `Math.random`. */
   readonly random: () => number;
+  /** TCP: connections beyond this many open ones are closed on arrival. Defaults to 10,000. */
+  readonly maxConnections: number;
+  /** TCP: a connection silent both ways for this long is closed; 0 never. Defaults to 120,000 ms. */
+  readonly idleTimeoutMs: number;
+  /** TCP: requests read and not yet answered on one connection before reading pauses. Defaults to 1,024. */
+  readonly maxInFlight: number;
+  /** UDP: the longest request datagram, in bytes, without a trailing newline. Defaults to 4096. */
+  readonly maxDatagramSize: number;
+  /** UDP: replies per second to one source address; 0 turns the limit off. Defaults to 1,000. */
+  readonly udpRate: number;
+  /** UDP: the burst of replies one source may get at once. Defaults to 2,000. */
+  readonly udpBurst: number;
 }
 
 /** The defaults every server starts from. */
@@ -37,6 +49,12 @@ export const SERVER_DEFAULTS: ServerOptions = Object.freeze({
   framing: 'line',
   maxLineLength: DEFAULT_MAX_LINE_LENGTH,
   random: Math.random,
+  maxConnections: 10_000,
+  idleTimeoutMs: 120_000,
+  maxInFlight: 1024,
+  maxDatagramSize: DEFAULT_MAX_LINE_LENGTH,
+  udpRate: 1000,
+  udpBurst: 2000,
 });
 
 /** One message per option: what it allows. zod reports it as the issue's message. */
@@ -44,6 +62,12 @@ const allows = (expected: string) => ({ error: expected });
 const PORT = allows('an integer 0-65535');
 const SUCCESS = allows('a number from 0 to 1');
 const MAX_LINE = allows(`an integer from ${MIN_MAX_LINE_LENGTH} to ${1 << 24}`);
+
+/** An integer option within [min, max]. */
+function count(min: number, max: number) {
+  const expected = allows(`an integer ${min}-${max}`);
+  return z.number(expected).int(expected).min(min, expected).max(max, expected);
+}
 
 const serverOptionsSchema = z.strictObject({
   transport: z.enum(TRANSPORTS, allows('tcp or udp')),
@@ -53,6 +77,12 @@ const serverOptionsSchema = z.strictObject({
   framing: z.enum(FRAMINGS, allows('line or chunk')),
   maxLineLength: z.number(MAX_LINE).int(MAX_LINE).min(MIN_MAX_LINE_LENGTH, MAX_LINE).max(1 << 24, MAX_LINE),
   random: z.custom<() => number>((value) => typeof value === 'function', allows('a function returning numbers in [0, 1)')),
+  maxConnections: count(1, 1_000_000),
+  idleTimeoutMs: count(0, 86_400_000),
+  maxInFlight: count(1, 1_000_000),
+  maxDatagramSize: count(1, 65_507),
+  udpRate: count(0, 1_000_000_000),
+  udpBurst: count(1, 1_000_000_000),
 });
 
 /**

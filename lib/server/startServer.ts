@@ -1,4 +1,4 @@
-import type { Observable, OperatorFunction } from 'rxjs';
+import { interval, map, ReplaySubject, startWith, type Observable, type OperatorFunction } from 'rxjs';
 import { RxnetConnectionError } from '../errors.js';
 import type { Frame } from '../framing/Frame.js';
 import type { SocketAddress } from '../transport/SocketAddress.js';
@@ -6,6 +6,17 @@ import { calcPipeline } from './calcPipeline.js';
 import { serveTcp } from './serveTcp.js';
 import { serveUdp } from './serveUdp.js';
 import { resolveServerOptions, type ServerOptions, type Transport } from './serverOptions.js';
+import { ServerStats, type ServerStatsSnapshot } from './ServerStats.js';
+
+/** Options of {@link RunningServer.close}. */
+export interface CloseOptions {
+  /**
+   * How long to wait for a graceful stop: no new connection or datagram is accepted, what was
+   * already received is answered, connections end. Whatever is left after it is closed at once.
+   * Defaults to 0: close at once.
+   */
+  readonly graceMs?: number;
+}
 
 /** A listening server. */
 export interface RunningServer extends AsyncDisposable {
@@ -16,10 +27,17 @@ export interface RunningServer extends AsyncDisposable {
   /** The resolved options it runs with. */
   readonly options: Readonly<ServerOptions>;
   /**
-   * Stops at once: closes the listening socket and every open connection. Resolves when all is
-   * closed; safe to call any number of times (each call returns the same promise).
+   * Stops the server: at once by default, or gracefully within `graceMs`. Resolves when every
+   * socket is closed; safe to call any number of times (each call returns the first call's promise).
    */
-  close(): Promise<void>;
+  close(options?: CloseOptions): Promise<void>;
+  /** The counters now. */
+  snapshot(): ServerStatsSnapshot;
+  /**
+   * The counters and latency percentiles as a stream: one snapshot at once, then every
+   * `intervalMs`. Example: `server.stats(1000).subscribe((s) => console.log(s.requests))`
+   */
+  stats(intervalMs?: number): Observable<ServerStatsSnapshot>;
 }
 
 /** Hooks of {@link startServer}, for logging. */
@@ -54,19 +72,34 @@ export function startServer(
   } catch (err) {
     return Promise.reject(err);
   }
-  const replies = pipeline ?? calcPipeline(resolved);
+  const stats = new ServerStats();
+  const replies = pipeline ?? calcPipeline({ ...resolved, stats });
+  const stop$ = new ReplaySubject<void>(1);
   return new Promise<RunningServer>((resolve, reject) => {
     let markClosed: () => void = () => {};
     const closed = new Promise<void>((done) => {
       markClosed = done;
     });
+    let markDrained: () => void = () => {};
+    const drained = new Promise<void>((done) => {
+      markDrained = done;
+    });
     let closing: Promise<void> | undefined;
-    const close = (): Promise<void> => (closing ??= (subscription.unsubscribe(), closed));
-    const listenOptions = {
-      host: resolved.host,
-      port: resolved.port,
-      maxLineLength: resolved.maxLineLength,
-      framing: resolved.framing,
+    const stop = async (graceMs: number): Promise<void> => {
+      if (graceMs > 0) {
+        stop$.next();
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([drained, new Promise<void>((done) => (timer = setTimeout(done, graceMs)))]);
+        clearTimeout(timer);
+      }
+      subscription.unsubscribe();
+      await closed;
+    };
+    const close = (closeOptions: CloseOptions = {}): Promise<void> => (closing ??= stop(closeOptions.graceMs ?? 0));
+    const serveOptions = {
+      ...resolved,
+      stats,
+      stop$,
       onClosed: () => markClosed(),
       onListening: (address: SocketAddress) =>
         resolve({
@@ -74,15 +107,25 @@ export function startServer(
           address,
           options: resolved,
           close,
-          [Symbol.asyncDispose]: close,
+          [Symbol.asyncDispose]: () => close(),
+          snapshot: () => stats.snapshot(),
+          stats: (intervalMs = 1000) =>
+            interval(intervalMs).pipe(
+              startWith(0),
+              map(() => stats.snapshot()),
+            ),
         }),
       onConnectionError: (err: unknown) => hooks.onError?.(err),
       onDatagramError: (err: unknown) => hooks.onError?.(err),
-      onSendError: (err: unknown) => hooks.onError?.(err),
+      onSendError: (err: unknown) => {
+        stats.errors += 1;
+        hooks.onError?.(err);
+      },
     };
     const server$: Observable<never> =
-      resolved.transport === 'tcp' ? serveTcp(listenOptions, replies) : serveUdp(listenOptions, replies);
+      resolved.transport === 'tcp' ? serveTcp(serveOptions, replies) : serveUdp(serveOptions, replies);
     const subscription = server$.subscribe({
+      complete: () => markDrained(),
       error: (err: unknown) => {
         const code = (err as { code?: string }).code;
         const where = `${resolved.transport}://${resolved.host}:${resolved.port}`;

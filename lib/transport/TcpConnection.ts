@@ -29,6 +29,11 @@ export interface TcpConnection {
    * read and discarded. Safe to call more than once.
    */
   end(): void;
+  /**
+   * Stops reading until the returned function is called (each hold is released once; reading
+   * resumes when no hold is left). Backpressure uses it; so can a limit on requests in flight.
+   */
+  hold(): () => void;
   /** Closes the connection at once. Safe to call more than once. */
   destroy(): void;
 }
@@ -41,8 +46,10 @@ export function createTcpConnection(socket: Socket, id: number, family = socket.
     family,
   };
   let reading = false;
-  let waitingForDrain = false;
   let corked = false;
+  /** Reasons to stop reading now (a full write buffer, too many requests in flight...). */
+  let holds = 0;
+  let releaseDrainHold: (() => void) | undefined;
 
   // A socket must always have an 'error' listener, or an ECONNRESET would crash the process.
   // data$ reports the error; this one only keeps it from being unhandled, and goes with 'close'.
@@ -50,13 +57,31 @@ export function createTcpConnection(socket: Socket, id: number, family = socket.
   socket.on('error', swallowError);
   socket.once('close', () => socket.off('error', swallowError));
 
+  /** Reads while someone subscribes to data$ and nothing holds it; once our side ended, reads to discard. */
+  const applyFlow = (): void => {
+    if (socket.destroyed) return;
+    if ((reading && holds === 0) || socket.writableEnded) socket.resume();
+    else socket.pause();
+  };
+  const hold = (): (() => void) => {
+    holds += 1;
+    applyFlow();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      holds -= 1;
+      applyFlow();
+    };
+  };
   const uncork = (): void => {
     corked = false;
     socket.uncork();
   };
   const onDrain = (): void => {
-    waitingForDrain = false;
-    if (reading && !socket.destroyed) socket.resume();
+    const release = releaseDrainHold;
+    releaseDrainHold = undefined;
+    release?.();
   };
 
   const data$ = new Observable<Buffer>((subscriber) => {
@@ -72,15 +97,14 @@ export function createTcpConnection(socket: Socket, id: number, family = socket.
     socket.on('close', onEnd);
     socket.on('error', onError);
     reading = true;
-    if (!waitingForDrain) socket.resume();
+    applyFlow();
     return () => {
       reading = false;
       socket.off('data', onData);
       socket.off('end', onEnd);
       socket.off('close', onEnd);
       socket.off('error', onError);
-      // Once our side has ended, inbound bytes are discarded (see end()), not held.
-      if (!socket.destroyed && !socket.writableEnded) socket.pause();
+      applyFlow();
     };
   });
 
@@ -96,9 +120,8 @@ export function createTcpConnection(socket: Socket, id: number, family = socket.
         socket.cork();
         process.nextTick(uncork);
       }
-      if (!socket.write(data) && !waitingForDrain) {
-        waitingForDrain = true;
-        socket.pause();
+      if (!socket.write(data) && releaseDrainHold === undefined) {
+        releaseDrainHold = hold();
         socket.once('drain', onDrain);
       }
     },
@@ -107,8 +130,9 @@ export function createTcpConnection(socket: Socket, id: number, family = socket.
       socket.end();
       // Keep reading, so the peer's last bytes are consumed (no RST that could cut our replies);
       // with no 'data' listener they are discarded. The socket closes when the peer ends too.
-      socket.resume();
+      applyFlow();
     },
+    hold,
     destroy() {
       socket.destroy();
     },

@@ -28,8 +28,9 @@ export interface BindUdpOptions {
 }
 
 /**
- * A UDP socket as an observable of datagrams. Subscribing binds; unsubscribing closes the socket
- * and removes every listener it added. A bind failure (`EADDRINUSE`...) is an error notification.
+ * A UDP socket as an observable of datagrams. Subscribing binds; unsubscribing stops receiving,
+ * lets replies already handed to the socket go out, then closes it and removes every listener
+ * it added. A bind failure (`EADDRINUSE`...) is an error notification.
  *
  * ```
  * subscribe -> bind --d1--d2--d3-- unsubscribe -> close
@@ -44,9 +45,14 @@ export function bindUdp(options: BindUdpOptions = {}): Observable<Datagram> {
     const host = options.host ?? '127.0.0.1';
     const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' });
     let open = true;
+    /** Replies handed to the socket and not yet sent: closing waits for them. */
+    let sending = 0;
+    let closeWhenSent: (() => void) | undefined;
 
     const onSent = (err: Error | null): void => {
+      sending -= 1;
       if (err !== null) options.onSendError?.(err);
+      if (sending === 0) closeWhenSent?.();
     };
     const onMessage = (data: Buffer, rinfo: RemoteInfo): void => {
       const sender: SocketAddress = { address: rinfo.address, port: rinfo.port, family: rinfo.family };
@@ -54,7 +60,9 @@ export function bindUdp(options: BindUdpOptions = {}): Observable<Datagram> {
         data,
         sender,
         reply: (reply) => {
-          if (open) socket.send(reply, rinfo.port, rinfo.address, onSent);
+          if (!open) return;
+          sending += 1;
+          socket.send(reply, rinfo.port, rinfo.address, onSent);
         },
       });
     };
@@ -66,10 +74,8 @@ export function bindUdp(options: BindUdpOptions = {}): Observable<Datagram> {
     socket.once('listening', onListening);
     socket.bind({ address: host, port: options.port ?? 0 });
 
-    return () => {
-      open = false;
-      socket.off('message', onMessage);
-      socket.off('listening', onListening);
+    const close = (): void => {
+      closeWhenSent = undefined;
       try {
         socket.close(() => {
           socket.off('error', onError);
@@ -80,6 +86,14 @@ export function bindUdp(options: BindUdpOptions = {}): Observable<Datagram> {
         socket.off('error', onError);
         options.onClosed?.();
       }
+    };
+    return () => {
+      open = false;
+      socket.off('message', onMessage);
+      socket.off('listening', onListening);
+      // Replies already handed over still go out (a graceful stop relies on it); then it closes.
+      if (sending > 0) closeWhenSent = close;
+      else close();
     };
   });
 }

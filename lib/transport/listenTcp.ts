@@ -7,12 +7,30 @@ import { createTcpConnection, type TcpConnection } from './TcpConnection.js';
 export interface ListenTcpOptions {
   /** The address to bind. Defaults to `127.0.0.1`. */
   readonly host?: string;
-  /** The port; 0 picks a free one. Defaults to 0. */
+  /** The port; 0 picks a free one. Defaults to 0. Ignored when `path` is set. */
   readonly port?: number;
+  /** A Unix domain socket path to listen on instead of host and port. */
+  readonly path?: string;
+  /** Connections beyond this many open ones are closed as soon as they arrive. Defaults to no limit. */
+  readonly maxConnections?: number;
+  /** A connection with no traffic either way for this long is closed. Defaults to 0 (never). */
+  readonly idleTimeoutMs?: number;
+  /**
+   * When this emits, the listening socket closes and no more connections are accepted; the
+   * connections already accepted stay open, and the observable completes once all have closed
+   * (a graceful stop). Unsubscribing still destroys whatever is left.
+   */
+  readonly stopAccepting$?: Observable<unknown>;
   /** Called once bound, with the bound address (the real port when `port` was 0). */
   readonly onListening?: (address: SocketAddress) => void;
-  /** Called once the listening socket is closed after unsubscribe (or a failed listen). */
+  /** Called once the listening socket and all its connections are closed. */
   readonly onClosed?: () => void;
+  /** Called for each connection refused because `maxConnections` were open. */
+  readonly onRefused?: () => void;
+  /** Creates the server (node:net by default; TLS passes node:tls's). Internal hook for other stream transports. */
+  readonly createServer?: typeof createServer;
+  /** The event that hands over a ready socket: `connection` for net, `secureConnection` for TLS. */
+  readonly connectionEvent?: string;
 }
 
 /**
@@ -36,35 +54,63 @@ export interface ListenTcpOptions {
  */
 export function listenTcp(options: ListenTcpOptions = {}): Observable<TcpConnection> {
   return new Observable<TcpConnection>((subscriber) => {
-    const server = createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true });
+    const create = options.createServer ?? createServer;
+    const server = create({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true });
+    const connectionEvent = options.connectionEvent ?? 'connection';
+    if (options.maxConnections !== undefined) server.maxConnections = options.maxConnections;
     const sockets = new Set<Socket>();
     let nextId = 1;
+    let accepting = true;
 
+    const completeIfDrained = (): void => {
+      if (!accepting && sockets.size === 0) subscriber.complete();
+    };
     const onConnection = (socket: Socket): void => {
       sockets.add(socket);
-      socket.once('close', () => sockets.delete(socket));
-      subscriber.next(createTcpConnection(socket, nextId++));
+      socket.once('close', () => {
+        sockets.delete(socket);
+        completeIfDrained();
+      });
+      if ((options.idleTimeoutMs ?? 0) > 0) {
+        socket.setTimeout(options.idleTimeoutMs ?? 0, () => socket.destroy());
+      }
+      subscriber.next(createTcpConnection(socket, nextId++, options.path === undefined ? undefined : 'unix'));
     };
+    const onDrop = (): void => options.onRefused?.();
     const onError = (err: Error): void => subscriber.error(err);
     const onListening = (): void => {
       const bound = server.address();
-      if (bound !== null && typeof bound === 'object') options.onListening?.(bound);
+      if (typeof bound === 'string') options.onListening?.({ address: bound, port: 0, family: 'unix' });
+      else if (bound !== null) options.onListening?.(bound);
+    };
+    const closeListener = (): void => {
+      if (!accepting) return;
+      accepting = false;
+      server.off(connectionEvent, onConnection);
+      server.close(() => {
+        server.off('error', onError);
+        server.off('drop', onDrop);
+        options.onClosed?.();
+      });
     };
 
-    server.on('connection', onConnection);
+    server.on(connectionEvent, onConnection);
+    server.on('drop', onDrop);
     server.on('error', onError);
     server.once('listening', onListening);
-    server.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+    if (options.path !== undefined) server.listen({ path: options.path });
+    else server.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+    const stopping = options.stopAccepting$?.subscribe(() => {
+      closeListener();
+      completeIfDrained();
+    });
 
     return () => {
-      server.off('connection', onConnection);
+      stopping?.unsubscribe();
       server.off('listening', onListening);
       for (const socket of sockets) socket.destroy();
       sockets.clear();
-      server.close(() => {
-        server.off('error', onError);
-        options.onClosed?.();
-      });
+      closeListener();
     };
   });
 }

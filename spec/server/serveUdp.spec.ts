@@ -23,7 +23,7 @@ describe('serving the calc protocol over UDP', () => {
   });
 
   it('answers a datagram over the length limit with 300,-1', async () => {
-    const server = await startServer({ port: 0, transport: 'udp', maxLineLength: 1024 });
+    const server = await startServer({ port: 0, transport: 'udp', maxDatagramSize: 1024 });
     const probe = await openUdpProbe();
     const replies = await askEach(probe, server.address.port, [`+,1,1${' '.repeat(1100)}`, `+,1,1${' '.repeat(1000)}`]);
     expect(replies).to.deep.equal(['300,-1\n', '200,2\n']);

@@ -18,7 +18,7 @@ const untyped = (options: Record<string, unknown>): Partial<ServerOptions> => op
 
 describe('resolveServerOptions', () => {
   describe('defaults', () => {
-    it('resolves no options to tcp on 127.0.0.1:9000, success 1, line framing, 4096-byte lines, Math.random', () => {
+    it('resolves no options to tcp on 127.0.0.1:9000, success 1, line framing, 4096-byte lines, Math.random, and the documented limits', () => {
       expect(resolveServerOptions()).to.deep.equal({
         transport: 'tcp',
         host: '127.0.0.1',
@@ -27,6 +27,12 @@ describe('resolveServerOptions', () => {
         framing: 'line',
         maxLineLength: 4096,
         random: Math.random,
+        maxConnections: 10_000,
+        idleTimeoutMs: 120_000,
+        maxInFlight: 1024,
+        maxDatagramSize: 4096,
+        udpRate: 1000,
+        udpBurst: 2000,
       });
     });
 

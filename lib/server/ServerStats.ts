@@ -1,0 +1,61 @@
+import { LatencyHistogram } from '../stats/LatencyHistogram.js';
+
+/** A snapshot of a server's counters since it started. */
+export interface ServerStatsSnapshot {
+  /** Requests received (framed lines or datagrams). */
+  readonly requests: number;
+  /** Replies sent. */
+  readonly replies: number;
+  /** Replies that were `300,-1` (invalid request or arithmetic error). */
+  readonly invalid: number;
+  /** Requests left unanswered by the configured random drop (on TCP: the request that cut the connection; what followed it is never read). */
+  readonly dropped: number;
+  /** UDP requests not answered because their source was over its rate. */
+  readonly rateLimited: number;
+  /** Connection or socket errors (ECONNRESET, a failing pipeline...). */
+  readonly errors: number;
+  /** TCP connections open now. */
+  readonly openConnections: number;
+  /** TCP connections refused because `maxConnections` were open. */
+  readonly refusedConnections: number;
+  /** Request-to-reply latency percentiles, in microseconds. */
+  readonly latencyMicros: { readonly p50: number; readonly p99: number; readonly p999: number };
+}
+
+/** The mutable counters behind a server's stats. Internal to lib/server. */
+export class ServerStats {
+  requests = 0;
+  replies = 0;
+  invalid = 0;
+  dropped = 0;
+  rateLimited = 0;
+  errors = 0;
+  openConnections = 0;
+  refusedConnections = 0;
+  readonly latency = new LatencyHistogram();
+
+  /** Records a reply sent `micros` after its request arrived. */
+  replied(micros: number): void {
+    this.replies += 1;
+    this.latency.record(micros);
+  }
+
+  /** A copy of the counters as they are now. */
+  snapshot(): ServerStatsSnapshot {
+    return {
+      requests: this.requests,
+      replies: this.replies,
+      invalid: this.invalid,
+      dropped: this.dropped,
+      rateLimited: this.rateLimited,
+      errors: this.errors,
+      openConnections: this.openConnections,
+      refusedConnections: this.refusedConnections,
+      latencyMicros: {
+        p50: this.latency.percentile(0.5),
+        p99: this.latency.percentile(0.99),
+        p999: this.latency.percentile(0.999),
+      },
+    };
+  }
+}
