@@ -7,7 +7,8 @@ class WaitExpired extends Error {}
 
 /**
  * Times out and retries an observable whose every subscription is one attempt (send a request,
- * emit its answer). Attempt `n` waits `initial * factor^(n-1)` ms for its first value; when the
+ * emit its answer). Attempt `n` waits `initial * factor^(n-1)` ms for its first value (the waits
+ * are laid end to end from the first subscription, so timer lateness does not add up); when the
  * wait expires, the source is resubscribed at once (one resubscription per wait). When the next
  * wait would exceed `max`, it gives up without another attempt and errors with an
  * RxnetTimeoutError (`info: { attempts, elapsedMs }`). A transient error (timeout, ECONNRESET,
@@ -45,8 +46,10 @@ export function retryWithBackoff<T>(options: Partial<RetryPolicy> = {}): MonoTyp
 
       const attempt$: Observable<T> = defer(() => {
         attempts += 1;
-        const wait = jitteredWait(attempts, policy) ?? 0;
-        windowEnd = scheduler.now() + wait;
+        // Windows are laid end to end from the first subscription, so timer lateness does not
+        // add up: with 100 ms the copies go out at 0, 100, 300, 700, 1500 and it gives up at 3100.
+        windowEnd += jitteredWait(attempts, policy) ?? 0;
+        const wait = Math.max(0, windowEnd - scheduler.now());
         return source.pipe(timeout({ first: wait, scheduler, with: () => throwError(() => new WaitExpired()) }));
       });
 

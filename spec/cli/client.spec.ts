@@ -1,0 +1,234 @@
+import { expect } from 'chai';
+import { spawn, spawnSync } from 'node:child_process';
+import { startServer } from '../../lib/server/startServer.js';
+import { ROOT, runCli, type CliResult } from '../helpers/childProcess.js';
+import { startFakeSeedServer } from '../helpers/fakeSeedServer.js';
+import { closedUdpPort, seededRandom, startUdpPeer, type UdpPeer } from '../helpers/udpPeer.js';
+import { createServer } from 'node:net';
+
+const CLIENT = 'cli/client.js';
+
+/** A TCP port on 127.0.0.1 where nothing listens. */
+async function closedTcpPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return typeof address === 'object' && address !== null ? address.port : 0;
+}
+
+/** When each datagram a peer received arrived, in ms after the first. */
+function offsets(peer: UdpPeer): number[] {
+  return peer.received.map((d) => Math.round(d.at - (peer.received[0]?.at ?? 0)));
+}
+
+describe('node cli/client.js', function () {
+  this.timeout(15000);
+
+  describe('usage', () => {
+    it('prints the help on stdout and exits 0', async () => {
+      const { code, stdout, stderr } = await runCli(CLIENT, ['--help']);
+      expect(code).to.equal(0);
+      expect(stdout).to.match(/^Usage: node cli\/client\.js \[--tcp \| --udp\]/);
+      expect(stdout).to.include('--timeout SECONDS      how long to wait for an answer (default 1)');
+      expect(stdout).to.include('--max-timeout SECONDS  with --expb, the longest wait (default 2');
+      expect(stderr).to.equal('');
+    });
+
+    it('exits 2 with one line naming the flag, and no stack trace, for a bad flag value', async () => {
+      const { code, stdout, stderr } = await runCli(CLIENT, ['--port', 'abc', '+,1,1']);
+      expect({ code, stdout, stderr }).to.deep.equal({
+        code: 2,
+        stdout: '',
+        stderr: 'rxnet client: Invalid --port "abc" (expected an integer 1-65535)\n',
+      });
+    });
+  });
+
+  describe('TCP reliable send (seed behaviour 1)', () => {
+    it('prints each answer on its own line, in request order, and exits 0', async () => {
+      await using server = await startServer({ transport: 'tcp', port: 0 });
+      const args = ['--port', String(server.address.port), '+,1,1', '*,6,7', '-,5,3', '/,1,0', 'junk', '^,2,0.5'];
+      const { code, stdout, stderr } = await runCli(CLIENT, args);
+      expect(stderr).to.equal('');
+      expect(stdout).to.equal('200,2\n200,42\n200,2\n300,-1\n300,-1\n200,1.4142135623730951\n');
+      expect(code).to.equal(0);
+    });
+
+    it('reads one request per stdin line, skipping blank lines, and prints nothing but the answers', async () => {
+      await using server = await startServer({ transport: 'tcp', port: 0 });
+      const input = '+,1,1\n\n   \n*,2,3\r\n  %,7,4  \n';
+      const { code, stdout, stderr } = await runCli(CLIENT, ['--tcp', '--port', String(server.address.port)], { input });
+      expect({ code, stdout, stderr }).to.deep.equal({ code: 0, stdout: '200,2\n200,6\n200,3\n', stderr: '' });
+    });
+
+    it('works with no extra flags against the original seed server over TCP (no newline in replies)', async () => {
+      const seed = await startFakeSeedServer('tcp');
+      try {
+        const { code, stdout, stderr } = await runCli(CLIENT, ['--port', String(seed.port)], { input: '+,1,1\n*,6,7\nbad\n' });
+        expect({ code, stdout, stderr }).to.deep.equal({ code: 0, stdout: '200,2\n200,42\n300,-1\n', stderr: '' });
+        expect(seed.requests).to.deep.equal(['+,1,1', '*,6,7', 'bad']);
+      } finally {
+        await seed.close();
+      }
+    });
+
+    it('fails fast with one line when nothing listens, without trying the other requests', async () => {
+      const port = await closedTcpPort();
+      const started = performance.now();
+      const { code, stdout, stderr } = await runCli(CLIENT, ['--port', String(port), '+,1,1', '+,2,2']);
+      expect(performance.now() - started).to.be.below(3000);
+      expect(code).to.equal(1);
+      expect(stdout).to.equal('');
+      expect(stderr).to.match(new RegExp(`^rxnet client: Cannot connect to tcp://127\\.0\\.0\\.1:${port} after 4 attempts in \\d+ ms: ECONNREFUSED\\n$`));
+    });
+
+    it('fails fast with one line when the server vanishes between requests', async () => {
+      const server = await startServer({ transport: 'tcp', port: 0 });
+      const child = spawn(process.execPath, [CLIENT, '--port', String(server.address.port)], { cwd: ROOT, stdio: 'pipe' });
+      let stdout = '';
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const firstAnswer = new Promise<void>((resolve) =>
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          if (stdout.includes('\n')) resolve();
+        }),
+      );
+      const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+      child.stdin.write('+,1,1\n');
+      await firstAnswer;
+      await server.close();
+      const started = performance.now();
+      child.stdin.end('+,2,2\n+,3,3\n');
+      const code = await exited;
+      expect(performance.now() - started).to.be.below(3000);
+      expect(code).to.equal(1);
+      expect(stdout).to.equal('200,2\n');
+      expect(stderr).to.match(/^rxnet client: Cannot connect to tcp:\/\/127\.0\.0\.1:\d+ after \d+ attempts? in \d+ ms: ECONNREFUSED\n$/);
+    });
+
+    it('prompts in a terminal and ends with the usual status on Ctrl-D', async function () {
+      if (spawnSync('script', ['--version']).status !== 0) this.skip();
+      await using server = await startServer({ transport: 'tcp', port: 0 });
+      const child = spawn('script', ['-qec', `${process.execPath} ${CLIENT} --port ${server.address.port}`, '/dev/null'], { cwd: ROOT, stdio: 'pipe' });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+      const waitFor = async (text: string): Promise<void> => {
+        for (let i = 0; i < 300 && !output.includes(text); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+      };
+      await waitFor('> ');
+      child.stdin.write('*,6,7\r');
+      await waitFor('200,42');
+      child.stdin.write('\x04');
+      const code = await exited;
+      expect(output).to.include('> ');
+      expect(output).to.include('200,42');
+      expect(code).to.equal(0);
+    });
+  });
+
+  describe('UDP', () => {
+    /** The 3.1 s run against a silent peer goes on in the background while the other UDP tests run. */
+    let silentRun: Promise<{ peer: UdpPeer; result: CliResult }>;
+
+    before(() => {
+      silentRun = startUdpPeer().then(async (peer) => {
+        try {
+          const result = await runCli(CLIENT, ['--udp', '--port', String(peer.port), '--timeout', '0.1', '--expb', '+,1,1']);
+          return { peer, result };
+        } finally {
+          await peer.close();
+        }
+      });
+    });
+
+    after(async () => {
+      await silentRun.catch(() => undefined);
+    });
+
+    it('answers every request from a server with success 1 (seed behaviour 2)', async () => {
+      await using server = await startServer({ transport: 'udp', port: 0 });
+      const { code, stdout, stderr } = await runCli(CLIENT, ['--udp', '--port', String(server.address.port), '+,1,1', '-,1,3', '%,1,0']);
+      expect({ code, stdout, stderr }).to.deep.equal({ code: 0, stdout: '200,2\n200,-2\n300,-1\n', stderr: '' });
+    });
+
+    it('works with no extra flags against the original seed server over UDP', async () => {
+      const seed = await startFakeSeedServer('udp');
+      try {
+        const { code, stdout, stderr } = await runCli(CLIENT, ['--udp', '--port', String(seed.port)], { input: '+,1,1\n*,6,7\n' });
+        expect({ code, stdout, stderr }).to.deep.equal({ code: 0, stdout: '200,2\n200,42\n', stderr: '' });
+        expect(seed.requests).to.deep.equal(['+,1,1', '*,6,7']);
+      } finally {
+        await seed.close();
+      }
+    });
+
+    /** Sends `+,i,0` for i in 1..n; returns the answered i (from stdout) and the unanswered i (from stderr). */
+    async function runLossy(port: number, flags: string[], n: number) {
+      const input = Array.from({ length: n }, (_, i) => `+,${i + 1},0`).join('\n');
+      const result = await runCli(CLIENT, ['--udp', '--port', String(port), ...flags], { input });
+      const answered = result.stdout.split('\n').filter(Boolean).map((line) => Number(/^200,(\d+)$/.exec(line)?.[1]));
+      const missed = result.stderr
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => Number(/^rxnet client: no answer to "\+,(\d+),0" after \d+ attempts? in \d+ ms$/.exec(line)?.[1]));
+      return { code: result.code, answered, missed };
+    }
+
+    it('reports each unanswered request on stderr and goes on, with a server of success 0.5 (seed behaviour 3)', async () => {
+      await using server = await startServer({ transport: 'udp', port: 0, success: 0.5, random: seededRandom(11) });
+      const { code, answered, missed } = await runLossy(server.address.port, ['--timeout', '0.05'], 30);
+      expect(code).to.equal(1);
+      expect(missed.length).to.be.within(5, 25);
+      expect([...answered, ...missed].sort((a, b) => a - b)).to.deep.equal(Array.from({ length: 30 }, (_, i) => i + 1));
+      expect(answered).to.deep.equal([...answered].sort((a, b) => a - b));
+    });
+
+    it('answers almost every request with --expb against a server of success 0.5 (seed behaviour 4)', async () => {
+      await using server = await startServer({ transport: 'udp', port: 0, success: 0.5, random: seededRandom(5) });
+      const { code, answered, missed } = await runLossy(server.address.port, ['--timeout', '0.02', '--expb', '--max-timeout', '0.32'], 30);
+      expect(answered.length).to.be.at.least(27);
+      expect([...answered, ...missed].sort((a, b) => a - b)).to.deep.equal(Array.from({ length: 30 }, (_, i) => i + 1));
+      expect(code).to.equal(missed.length === 0 ? 0 : 1);
+    });
+
+    it('with --timeout 0.1 --expb sends 5 times (0, 0.1, 0.3, 0.7, 1.5 s) to a silent peer and gives up at 3.1 s', async () => {
+      const { peer, result } = await silentRun;
+      const { code, stdout, stderr } = result;
+      expect(code).to.equal(1);
+      expect(stdout).to.equal('');
+      expect(stderr).to.match(/^rxnet client: no answer to "\+,1,1" after 5 attempts in 3\.[12] s\n$/);
+      expect(peer.received.map((d) => d.text)).to.deep.equal(Array(5).fill('+,1,1'));
+      expect(new Set(peer.received.map((d) => d.from.port)).size).to.equal(1);
+      [0, 100, 300, 700, 1500].forEach((planned, i) => expect(offsets(peer)[i]).to.be.within(planned - 40, planned + 80));
+    });
+
+    it('with --max-timeout 0.4 sends 3 times and gives up at 0.7 s', async () => {
+      const peer = await startUdpPeer();
+      try {
+        const args = ['--udp', '--port', String(peer.port), '--timeout', '0.1', '--expb', '--max-timeout', '0.4', '+,1,1'];
+        const { code, stderr } = await runCli(CLIENT, args);
+        expect(code).to.equal(1);
+        expect(stderr).to.match(/^rxnet client: no answer to "\+,1,1" after 3 attempts in 7\d\d ms\n$/);
+        expect(peer.received).to.have.length(3);
+        [0, 100, 300].forEach((planned, i) => expect(offsets(peer)[i]).to.be.within(planned - 40, planned + 80));
+      } finally {
+        await peer.close();
+      }
+    });
+
+    it('fails fast with one line when nothing listens on the port', async () => {
+      const port = await closedUdpPort();
+      const started = performance.now();
+      const { code, stdout, stderr } = await runCli(CLIENT, ['--udp', '--port', String(port), '--expb', '+,1,1', '+,2,2']);
+      expect(performance.now() - started).to.be.below(2000);
+      expect({ code, stdout, stderr }).to.deep.equal({
+        code: 1,
+        stdout: '',
+        stderr: `rxnet client: Nothing is listening at udp://127.0.0.1:${port} (ECONNREFUSED)\n`,
+      });
+    });
+  });
+});

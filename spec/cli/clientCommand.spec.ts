@@ -1,0 +1,113 @@
+import { expect } from 'chai';
+import { RxnetInvalidOptionError, RxnetTimeoutError, isTransientError, RxnetConnectionError } from '../../lib/index.js';
+import { startServer } from '../../lib/server/startServer.js';
+import { parseClientArgs, runClient, type ClientRequest } from '../../cli/src/clientCommand.js';
+import { seededRandom, startUdpPeer } from '../helpers/udpPeer.js';
+
+type Run = Extract<ClientRequest, { help: false }>;
+
+function parsed(argv: string[]): Run {
+  const request = parseClientArgs(argv);
+  if (request.help) throw new Error('expected a run, got --help');
+  return request;
+}
+
+/** Runs the client in-process; collects what it writes. */
+async function run(argv: string[], lines: Iterable<string>): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runClient(parsed(argv), lines, { out: (line) => out.push(line), err: (line) => err.push(line) });
+  return { code, out, err };
+}
+
+describe('clientCommand', () => {
+  describe('parseClientArgs', () => {
+    it('defaults to TCP on 127.0.0.1:9000, one attempt of 1 s, requests from stdin', () => {
+      const { options, requests } = parsed([]);
+      expect(requests).to.equal(undefined);
+      expect(options).to.deep.include({ transport: 'tcp', host: '127.0.0.1', port: 9000 });
+      expect(options.retry).to.deep.include({ initial: 1000, max: 1000, retry: false });
+      expect(options.tcp).to.deep.equal({ reconnect: { initial: 100, factor: 2, max: 400 } });
+    });
+
+    it('maps --timeout, --expb and --max-timeout to the retry policy in milliseconds', () => {
+      expect(parsed(['--udp', '--timeout', '0.1', '--expb']).options.retry).to.deep.include({ initial: 100, max: 2000 });
+      expect(parsed(['--udp', '--timeout', '.25', '--expb', '--max-timeout', '0.5']).options.retry).to.deep.include({ initial: 250, max: 500 });
+      expect(parsed(['--udp', '--timeout', '0.1', '--expb']).options.retry.retry).to.equal(undefined);
+    });
+
+    it('takes the positional arguments as requests, in order, including ones that start with "-"', () => {
+      expect(parsed(['+,1,1', '-,5,3', '--udp', '- , 1, 2', '*,2,2']).requests).to.deep.equal(['+,1,1', '-,5,3', '- , 1, 2', '*,2,2']);
+    });
+
+    it('returns help for --help and -h', () => {
+      expect(parseClientArgs(['--help'])).to.deep.equal({ help: true });
+      expect(parseClientArgs(['-h', '--port', '5'])).to.deep.equal({ help: true });
+    });
+
+    it('does not retry a refused port, but retries a timeout and a broken connection', () => {
+      const { shouldRetry } = parsed(['--expb']).options.retry;
+      const refused = new RxnetConnectionError('refused', { address: 'udp://x', syscallCode: 'ECONNREFUSED' });
+      const broke = new RxnetConnectionError('broke', { address: 'tcp://x', syscallCode: 'ECONNRESET' });
+      expect(isTransientError(refused)).to.equal(true);
+      expect(shouldRetry?.(refused)).to.equal(false);
+      expect(shouldRetry?.(broke)).to.equal(true);
+      expect(shouldRetry?.(new RxnetTimeoutError({ attempts: 1, elapsedMs: 1 }))).to.equal(true);
+    });
+
+    for (const [args, message] of [
+      [['--port', '0'], 'Invalid --port "0" (expected an integer 1-65535)'],
+      [['--port', '65536'], 'Invalid --port "65536" (expected an integer 1-65535)'],
+      [['--host', ''], 'Invalid --host "" (expected a host name or IP address)'],
+      [['--timeout', 'soon'], 'Invalid --timeout "soon" (expected a number of seconds greater than 0, at most 3600)'],
+      [['--timeout', '0'], 'Invalid --timeout "0" (expected a number of seconds greater than 0, at most 3600)'],
+      [['--expb', '--max-timeout', '1e9'], 'Invalid --max-timeout "1e9" (expected a number of seconds greater than 0, at most 3600)'],
+      [['--tcp', '--udp'], '--tcp and --udp cannot be used together'],
+      [['--max-timeout', '4'], '--max-timeout applies with --expb only'],
+      [['--expb', '--timeout', '3'], '--timeout is longer than --max-timeout: with --expb no wait may exceed --max-timeout'],
+      [['--expb', '--timeout', '0.5', '--max-timeout', '0.4'], '--timeout is longer than --max-timeout: with --expb no wait may exceed --max-timeout'],
+      [['--retries', '3'], 'Unknown flag --retries (see --help)'],
+    ] as const) {
+      it(`rejects ${args.join(' ')} with "${message}"`, () => {
+        expect(() => parseClientArgs(args)).to.throw(RxnetInvalidOptionError, message).with.property('message', message);
+      });
+    }
+  });
+
+  describe('runClient', () => {
+    it('skips blank lines, trims requests and returns 0 when all were answered', async () => {
+      await using server = await startServer({ transport: 'udp', port: 0 });
+      const result = await run(['--udp', '--port', String(server.address.port)], ['', '  +,1,1  ', '\t', '/,4,2']);
+      expect(result).to.deep.equal({ code: 0, out: ['200,2', '200,2'], err: [] });
+    });
+
+    it('returns 0 with no output when there is no request', async () => {
+      expect(await run(['--udp', '--port', '9'], ['', ' '])).to.deep.equal({ code: 0, out: [], err: [] });
+    });
+
+    it('reports an unanswered request on err with the request, attempts and time, goes on, and returns 1', async () => {
+      const peer = await startUdpPeer((d, self) => {
+        if (d.text === '+,2,2') self.send('200,4', d.from);
+      });
+      try {
+        const result = await run(['--udp', '--port', String(peer.port), '--timeout', '0.05'], ['+,1,1', '+,2,2']);
+        expect(result.code).to.equal(1);
+        expect(result.out).to.deep.equal(['200,4']);
+        expect(result.err).to.have.length(1);
+        expect(result.err[0]).to.match(/^rxnet client: no answer to "\+,1,1" after 1 attempt in [56]\d ms$/);
+        expect(peer.received.map((d) => d.text)).to.deep.equal(['+,1,1', '+,2,2']);
+      } finally {
+        await peer.close();
+      }
+    });
+
+    it('keeps answers in request order whatever their timing', async () => {
+      await using server = await startServer({ transport: 'udp', port: 0, success: 0.5, random: seededRandom(1) });
+      const lines = Array.from({ length: 20 }, (_, i) => `+,${i},0`);
+      const result = await run(['--udp', '--port', String(server.address.port), '--timeout', '0.01', '--expb', '--max-timeout', '0.16'], lines);
+      const answered = result.out.map((line) => Number(line.split(',')[1]));
+      expect(answered).to.deep.equal([...answered].sort((a, b) => a - b));
+      expect(answered.length + result.err.length).to.equal(20);
+    });
+  });
+});
