@@ -1,5 +1,7 @@
 import { createInterface } from 'node:readline';
-import { CLIENT_USAGE, parseClientArgs, runClient, type ClientIo } from './clientCommand.js';
+import { parseClientArgs } from './clientCommand.js';
+import { CLIENT_USAGE } from './clientUsage.js';
+import { runClient, type ClientIo } from './runClient.js';
 import { EXIT_OK, runMain } from './runMain.js';
 
 /** The exit status after Ctrl-C in an interactive session. */

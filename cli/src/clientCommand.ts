@@ -1,19 +1,15 @@
 import { z } from 'zod';
-import { firstValueFrom } from 'rxjs';
 import {
   CALC_CLIENT_DEFAULTS,
-  createCalcClient,
-  isClosedError,
   isConnectionError,
-  isTimeoutError,
   isTransientError,
   type CalcClientInput,
   type RetryPolicy,
 } from '../../lib/index.js';
+import { DEFAULT_MAX_TIMEOUT_S, DEFAULT_TIMEOUT_S, MAX_SECONDS } from './clientUsage.js';
 import { hostFlag, switchFlag } from './flagSchemas.js';
 import { remotePortFlag, secondsFlag } from './clientFlagSchemas.js';
 import { parseFlags, type FlagSpec } from './parseFlags.js';
-import { EXIT_FAILED, EXIT_OK } from './runMain.js';
 
 /** The client's flags. */
 export const CLIENT_FLAGS: FlagSpec = {
@@ -22,42 +18,8 @@ export const CLIENT_FLAGS: FlagSpec = {
   alias: { h: 'help' },
 };
 
-/** Documented defaults, in seconds where the flag is. */
-export const DEFAULT_TIMEOUT_S = 1;
-export const DEFAULT_MAX_TIMEOUT_S = 2;
-const MAX_SECONDS = 3600;
-
 /** The CLI's TCP reconnect schedule: 4 connection attempts at 0, 0.1, 0.3, 0.7 s, then give up (fail fast). */
 const CLI_RECONNECT = { initial: 100, factor: 2, max: 400 } as const;
-
-export const CLIENT_USAGE = `Usage: node cli/client.js [--tcp | --udp] [--host H] [--port P] [--timeout SECONDS] [--expb] [--max-timeout SECONDS] [REQUEST...]
-
-Sends calc requests "OP,A,B" (OP one of + - * / % ^) and prints each answer, "200,RESULT" or
-"300,-1", on its own stdout line, in request order.
-
-  --tcp                  use TCP (default)
-  --udp                  use UDP
-  --host H               server address (default ${CALC_CLIENT_DEFAULTS.host})
-  --port P               server port (default ${CALC_CLIENT_DEFAULTS.port})
-  --timeout SECONDS      how long to wait for an answer (default ${DEFAULT_TIMEOUT_S}). Without --expb there is
-                         one attempt that waits this long
-  --expb                 exponential backoff: send, wait SECONDS; no answer: send again, wait twice
-                         as long, and so on while the wait is at most --max-timeout; when the next
-                         wait would exceed it, give up without another send. An answer to any copy
-                         counts. --timeout 0.1 --expb sends at 0, 0.1, 0.3, 0.7, 1.5 s; gives up at 3.1 s
-  --max-timeout SECONDS  with --expb, the longest wait (default ${DEFAULT_MAX_TIMEOUT_S}, the seed's limit)
-  -h, --help             print this help
-
-Requests come from the arguments, else one per line from stdin (blank lines are skipped); with
-a terminal on stdin it prompts, and Ctrl-D ends the session. A request such as -,5,3 is taken
-as a request, not a flag. Requests are sent one at a time, each after the previous one's
-answer, on one connection (the original seed server takes each read as one request). A request
-that gets no answer prints one line on stderr and the client goes on; a server that cannot be
-reached (TCP: 4 connection attempts in about 0.7 s; UDP: port unreachable) stops it at once.
-When stdout is not a terminal it carries nothing but the answers.
-
-Exit 0 when every request was answered, 1 when some were not or the server could not be
-reached, 2 on a usage error.`;
 
 const clientFlagsSchema = z
   .strictObject({
@@ -126,75 +88,7 @@ function retryUnlessRefused(err: unknown): boolean {
 }
 
 /** The server cannot be reached: the client gave up connecting (TCP), or the port is unreachable (UDP). */
-function isServerGone(err: unknown): boolean {
+export function isServerGone(err: unknown): boolean {
   return isConnectionError(err) && (err.info.final === true || err.info.syscallCode === 'ECONNREFUSED');
 }
 
-/** Where the client command writes. */
-export interface ClientIo {
-  /** One answer line (stdout). */
-  out(line: string): void;
-  /** One message line (stderr). */
-  err(line: string): void;
-  /** Shows the prompt again (interactive sessions only). */
-  prompt?(): void;
-}
-
-/** `150 ms` or `3.1 s`. */
-function formatDuration(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-
-/**
- * Sends each request in turn and prints its answer; returns the exit status. A request with no
- * answer prints one line on `io.err` and the loop goes on; a server that cannot be reached ends
- * it with one line.
- *
- * Example: `await runClient(parseClientArgs(['+,1,1']), ['+,1,1'], { out: console.log, err: console.error })`
- */
-export async function runClient(
-  request: Extract<ClientRequest, { help: false }>,
-  lines: AsyncIterable<string> | Iterable<string>,
-  io: ClientIo,
-): Promise<number> {
-  let attempts = 0;
-  const client = createCalcClient({ ...request.options, onAttempt: (_line, attempt) => (attempts = attempt) });
-  let unanswered = 0;
-  try {
-    for await (const raw of lines) {
-      const line = raw.trim();
-      if (line === '') {
-        io.prompt?.();
-        continue;
-      }
-      attempts = 0;
-      const started = performance.now();
-      try {
-        io.out((await firstValueFrom(client.request(line))).text);
-      } catch (err) {
-        if (isServerGone(err)) {
-          io.err(`rxnet client: ${(err as Error).message}`);
-          return EXIT_FAILED;
-        }
-        if (isClosedError(err)) return EXIT_FAILED;
-        unanswered += 1;
-        io.err(describeFailure(line, err, attempts, performance.now() - started));
-      }
-      io.prompt?.();
-    }
-  } finally {
-    await client.close();
-  }
-  return unanswered === 0 ? EXIT_OK : EXIT_FAILED;
-}
-
-/** One stderr line for a request that got no answer: which request, how many attempts, how long, why. */
-function describeFailure(line: string, err: unknown, attempts: number, elapsedMs: number): string {
-  const shown = JSON.stringify(line.length > 60 ? `${line.slice(0, 60)}...` : line);
-  if (isTimeoutError(err)) {
-    const n = err.info.attempts;
-    return `rxnet client: no answer to ${shown} after ${n} attempt${n === 1 ? '' : 's'} in ${formatDuration(err.info.elapsedMs)}`;
-  }
-  const reason = err instanceof Error ? err.message : String(err);
-  return `rxnet client: no answer to ${shown} after ${attempts} attempt${attempts === 1 ? '' : 's'} in ${formatDuration(elapsedMs)}: ${reason}`;
-}

@@ -87,7 +87,11 @@ export function scheduledWait(attempt: number, policy: Readonly<RetryPolicy>): n
   return backoffDelay(attempt, policy);
 }
 
-/** The wait of attempt `attempt` with the policy's jitter applied. Internal. */
+/**
+ * The wait of attempt `attempt` with the policy's jitter applied, or `undefined` to give up. Internal.
+ *
+ * Example: with `{ initial: 100, jitter: 0.5, random: () => 0.5 }` attempt 1 waits 75.
+ */
 export function jitteredWait(attempt: number, policy: Readonly<RetryPolicy>): number | undefined {
   const wait = scheduledWait(attempt, policy);
   return wait === undefined || policy.jitter === 0 ? wait : withJitter(wait, policy.jitter, policy.random);

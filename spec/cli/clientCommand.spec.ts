@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { RxnetInvalidOptionError, RxnetTimeoutError, isTransientError, RxnetConnectionError } from '../../lib/index.js';
 import { startServer } from '../../lib/server/startServer.js';
-import { parseClientArgs, runClient, type ClientRequest } from '../../cli/src/clientCommand.js';
+import { parseClientArgs, type ClientRequest } from '../../cli/src/clientCommand.js';
+import { runClient } from '../../cli/src/runClient.js';
 import { seededRandom, startUdpPeer } from '../helpers/udpPeer.js';
 
 type Run = Extract<ClientRequest, { help: false }>;

@@ -1,0 +1,38 @@
+import { CALC_CLIENT_DEFAULTS } from '../../lib/index.js';
+
+/** Documented defaults, in seconds where the flag is. */
+export const DEFAULT_TIMEOUT_S = 1;
+export const DEFAULT_MAX_TIMEOUT_S = 2;
+/** The longest --timeout or --max-timeout accepted, in seconds. */
+export const MAX_SECONDS = 3600;
+
+/** The client's --help text. */
+export const CLIENT_USAGE = `Usage: node cli/client.js [--tcp | --udp] [--host H] [--port P] [--timeout SECONDS] [--expb] [--max-timeout SECONDS] [REQUEST...]
+
+Sends calc requests "OP,A,B" (OP one of + - * / % ^) and prints each answer, "200,RESULT" or
+"300,-1", on its own stdout line, in request order.
+
+  --tcp                  use TCP (default)
+  --udp                  use UDP
+  --host H               server address (default ${CALC_CLIENT_DEFAULTS.host})
+  --port P               server port (default ${CALC_CLIENT_DEFAULTS.port})
+  --timeout SECONDS      how long to wait for an answer (default ${DEFAULT_TIMEOUT_S}). Without --expb there is
+                         one attempt that waits this long
+  --expb                 exponential backoff: send, wait SECONDS; no answer: send again, wait twice
+                         as long, and so on while the wait is at most --max-timeout; when the next
+                         wait would exceed it, give up without another send. An answer to any copy
+                         counts. --timeout 0.1 --expb sends at 0, 0.1, 0.3, 0.7, 1.5 s; gives up at 3.1 s
+  --max-timeout SECONDS  with --expb, the longest wait (default ${DEFAULT_MAX_TIMEOUT_S}, the seed's limit)
+  -h, --help             print this help
+
+Requests come from the arguments, else one per line from stdin (blank lines are skipped); with
+a terminal on stdin it prompts, and Ctrl-D ends the session. A request such as -,5,3 is taken
+as a request, not a flag. Requests are sent one at a time, each after the previous one's
+answer, on one connection (the original seed server takes each read as one request). A request
+that gets no answer prints one line on stderr and the client goes on; a server that cannot be
+reached (TCP: 4 connection attempts in about 0.7 s; UDP: port unreachable) stops it at once.
+When stdout is not a terminal it carries nothing but the answers.
+
+Exit 0 when every request was answered, 1 when some were not or the server could not be
+reached, 2 on a usage error.`;
+
