@@ -53,6 +53,7 @@ export { encode } from './operators/encode.js';
 
 // --- Transports: sockets as observables ---
 export { listenTcp, type ListenTcpOptions } from './transport/listenTcp.js';
+export { listenTls, type ListenTlsOptions } from './transport/listenTls.js';
 export type { TcpConnection } from './transport/TcpConnection.js';
 export { bindUdp, type BindUdpOptions, type Datagram } from './transport/bindUdp.js';
 export { formatAddress, type SocketAddress } from './transport/SocketAddress.js';

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { pipe, tap, type OperatorFunction } from 'rxjs';
 import {
@@ -33,20 +34,26 @@ export const SERVER_FLAGS: FlagSpec = {
     'udp-burst',
     'grace',
     'stats',
+    'unix',
+    'cert',
+    'key',
   ],
-  boolean: ['tcp', 'udp', 'verbose', 'help'],
+  boolean: ['tcp', 'udp', 'tls', 'verbose', 'help'],
   alias: { h: 'help', v: 'verbose' },
 };
 
 /** The default grace period of a shutdown, in seconds: short enough to exit within 2 s. */
 export const DEFAULT_GRACE_SECONDS = 1;
 
-export const SERVER_USAGE = `Usage: node cli/server.js [--tcp | --udp] [--host H] [--port P] [--success S] [options]
+export const SERVER_USAGE = `Usage: node cli/server.js [--tcp | --udp | --tls --cert F --key F | --unix PATH] [--host H] [--port P] [--success S] [options]
 
 Serves the calc protocol: requests "OP,A,B" (OP one of + - * / % ^), replies "200,RESULT" or "300,-1".
 
   --tcp                  serve TCP, one request per line (default)
   --udp                  serve UDP, one request per datagram
+  --tls                  serve TLS over TCP (lines as on TCP); needs --cert and --key
+  --cert F, --key F      PEM files of the TLS certificate chain and private key
+  --unix PATH            serve a Unix domain stream socket at PATH (lines as on TCP)
   --host H               address to bind (default ${SERVER_DEFAULTS.host}; ::1 for IPv6)
   --port P               port to bind, 0 picks a free one (default ${SERVER_DEFAULTS.port})
   --success S            probability in [0, 1] that a reply is sent (default 1). On UDP a lost
@@ -76,6 +83,10 @@ const serverFlagsSchema = z
   .strictObject({
     tcp: switchFlag,
     udp: switchFlag,
+    tls: switchFlag,
+    unix: z.string({ error: 'a socket file path' }).min(1, { error: 'a socket file path' }).optional(),
+    cert: z.string({ error: 'a PEM file path' }).min(1, { error: 'a PEM file path' }).optional(),
+    key: z.string({ error: 'a PEM file path' }).min(1, { error: 'a PEM file path' }).optional(),
     host: hostFlag.default(SERVER_DEFAULTS.host),
     port: portFlag.default(SERVER_DEFAULTS.port),
     success: numberFlag(0, 1, 'a number from 0 to 1').default(SERVER_DEFAULTS.success),
@@ -92,8 +103,12 @@ const serverFlagsSchema = z
     verbose: switchFlag,
     help: switchFlag,
   })
-  .refine((flags) => !(flags.tcp && flags.udp), { error: '--tcp and --udp cannot be used together' })
-  .refine((flags) => !(flags.udp && flags.framing === 'chunk'), { error: '--framing applies to --tcp only' });
+  .refine((flags) => [flags.tcp, flags.udp, flags.tls, flags.unix !== undefined].filter(Boolean).length <= 1, {
+    error: 'use only one of --tcp, --udp, --tls and --unix',
+  })
+  .refine((flags) => !flags.tls || (flags.cert !== undefined && flags.key !== undefined), { error: '--tls needs --cert and --key' })
+  .refine((flags) => flags.tls || (flags.cert === undefined && flags.key === undefined), { error: '--cert and --key apply to --tls only' })
+  .refine((flags) => !(flags.udp && flags.framing === 'chunk'), { error: '--framing applies to stream transports only, not --udp' });
 
 /** What the server command was asked to do. */
 export type ServerRequest =
@@ -127,7 +142,9 @@ export function parseServerArgs(argv: readonly string[]): ServerRequest {
     graceMs: Math.round(flags.grace * 1000),
     statsMs: flags.stats === undefined ? undefined : Math.round(flags.stats * 1000),
     options: {
-      transport: flags.udp ? 'udp' : 'tcp',
+      transport: transportOf(flags),
+      ...(flags.unix === undefined ? {} : { path: flags.unix }),
+      ...(flags.tls ? { cert: readPem('--cert', flags.cert), key: readPem('--key', flags.key) } : {}),
       host: flags.host,
       port: flags.port,
       success: flags.success,
@@ -141,6 +158,22 @@ export function parseServerArgs(argv: readonly string[]): ServerRequest {
       udpBurst: flags['udp-burst'],
     },
   };
+}
+
+function transportOf(flags: { udp: boolean; tls: boolean; unix?: string | undefined }): ServerOptions['transport'] {
+  if (flags.udp) return 'udp';
+  if (flags.tls) return 'tls';
+  return flags.unix === undefined ? 'tcp' : 'unix';
+}
+
+/** Reads a PEM file named by a flag; a missing file is a usage error naming the flag. */
+function readPem(flag: string, file: string | undefined): Buffer {
+  try {
+    return readFileSync(file ?? '');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new UsageError(`Cannot read ${flag} "${file ?? ''}" (${code})`);
+  }
 }
 
 /** The calc pipeline, logging each request as it arrives and each reply as it leaves. */

@@ -21,6 +21,10 @@ export function validateOptions<T>(schema: z.ZodType<T>, merged: Record<string, 
       `Unknown option ${names}`,
     );
   }
+  if (issue !== undefined && issue.path.length === 0) {
+    // A rule across options ("transport tls needs cert and key"): its message says it all.
+    throw new RxnetInvalidOptionError({ option: 'options', value: '', expected: issue.message }, `Invalid options: ${issue.message}`);
+  }
   const option = String(issue?.path[0] ?? 'options');
   throw new RxnetInvalidOptionError({
     option,

@@ -22,6 +22,11 @@ export interface ServeTcpOptions extends ListenTcpOptions {
   readonly stop$?: Observable<unknown>;
   /** Counters to update (requests, replies, latency, connections...). */
   readonly stats?: ServerStats;
+  /**
+   * The stream transport to listen with: listenTcp by default; pass listenTls (with its
+   * certificate bound) for TLS. Unix sockets are listenTcp with a `path`.
+   */
+  readonly listen?: (options: ListenTcpOptions) => Observable<TcpConnection>;
   /** Called with each accepted connection before it is served (for socket options, tests). */
   readonly onConnection?: (connection: TcpConnection) => void;
   /** Called when one connection fails (`ECONNRESET`, a throwing pipeline...); the server goes on. */
@@ -46,7 +51,8 @@ export function serveTcp(options: ServeTcpOptions, pipeline: OperatorFunction<Fr
       ? splitMessages({ maxLength: options.maxLineLength })
       : splitLines({ maxLineLength: options.maxLineLength });
   const stats = options.stats ?? new ServerStats();
-  return listenTcp({
+  const listen = options.listen ?? listenTcp;
+  return listen({
     ...options,
     stopAccepting$: options.stop$,
     onRefused: () => {

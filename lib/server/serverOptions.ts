@@ -6,14 +6,20 @@ import { validateOptions } from '../options/validateOptions.js';
 export const FRAMINGS = ['line', 'chunk'] as const;
 export type Framing = (typeof FRAMINGS)[number];
 
-/** The transports a server can listen on. */
-export const TRANSPORTS = ['tcp', 'udp'] as const;
+/** The transports a server can listen on: TCP, UDP, TLS over TCP, and Unix domain stream sockets. */
+export const TRANSPORTS = ['tcp', 'udp', 'tls', 'unix'] as const;
 export type Transport = (typeof TRANSPORTS)[number];
 
 /** Every server option, resolved. */
 export interface ServerOptions {
-  /** `tcp` or `udp`. Defaults to `tcp`. */
+  /** `tcp`, `udp`, `tls` (needs `cert` and `key`) or `unix` (needs `path`). Defaults to `tcp`. */
   readonly transport: Transport;
+  /** `unix` only: the socket's file path. */
+  readonly path?: string;
+  /** `tls` only: the certificate chain, PEM. */
+  readonly cert?: string | Buffer;
+  /** `tls` only: the private key, PEM. */
+  readonly key?: string | Buffer;
   /** The address to bind. Defaults to `127.0.0.1`. */
   readonly host: string;
   /** The port; 0 picks a free one. Defaults to 9000. */
@@ -70,7 +76,10 @@ function count(min: number, max: number) {
 }
 
 const serverOptionsSchema = z.strictObject({
-  transport: z.enum(TRANSPORTS, allows('tcp or udp')),
+  transport: z.enum(TRANSPORTS, allows(TRANSPORTS.join(', '))),
+  path: z.string(allows('a file path')).min(1, allows('a file path')).optional(),
+  cert: z.union([z.string(), z.instanceof(Buffer)], allows('a PEM certificate')).optional(),
+  key: z.union([z.string(), z.instanceof(Buffer)], allows('a PEM private key')).optional(),
   host: z.string(allows('a host name or IP address')).min(1, allows('a host name or IP address')),
   port: z.number(PORT).int(PORT).min(0, PORT).max(65535, PORT),
   success: z.number(SUCCESS).min(0, SUCCESS).max(1, SUCCESS),
@@ -83,7 +92,11 @@ const serverOptionsSchema = z.strictObject({
   maxDatagramSize: count(1, 65_507),
   udpRate: count(0, 1_000_000_000),
   udpBurst: count(1, 1_000_000_000),
-});
+})
+  .refine((o) => o.transport !== 'tls' || (o.cert !== undefined && o.key !== undefined), {
+    error: 'transport tls needs cert and key',
+  })
+  .refine((o) => o.transport !== 'unix' || o.path !== undefined, { error: 'transport unix needs path' });
 
 /**
  * Merges `options` over {@link SERVER_DEFAULTS} and validates the result once.

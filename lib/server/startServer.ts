@@ -1,7 +1,10 @@
 import { interval, map, ReplaySubject, startWith, type Observable, type OperatorFunction } from 'rxjs';
 import { RxnetConnectionError } from '../errors.js';
 import type { Frame } from '../framing/Frame.js';
+import { listenTcp, type ListenTcpOptions } from '../transport/listenTcp.js';
+import { listenTls } from '../transport/listenTls.js';
 import type { SocketAddress } from '../transport/SocketAddress.js';
+import type { TcpConnection } from '../transport/TcpConnection.js';
 import { calcPipeline } from './calcPipeline.js';
 import { serveTcp } from './serveTcp.js';
 import { serveUdp } from './serveUdp.js';
@@ -20,7 +23,7 @@ export interface CloseOptions {
 
 /** A listening server. */
 export interface RunningServer extends AsyncDisposable {
-  /** `tcp` or `udp`. */
+  /** `tcp`, `udp`, `tls` or `unix`. */
   readonly transport: Transport;
   /** The bound address (the real port when 0 was asked for). */
   readonly address: SocketAddress;
@@ -38,6 +41,13 @@ export interface RunningServer extends AsyncDisposable {
    * `intervalMs`. Example: `server.stats(1000).subscribe((s) => console.log(s.requests))`
    */
   stats(intervalMs?: number): Observable<ServerStatsSnapshot>;
+}
+
+/** The stream listener for a transport: TLS binds its certificate; TCP and Unix use listenTcp (Unix via `path`). */
+function streamListener(options: Readonly<ServerOptions>): (o: ListenTcpOptions) => Observable<TcpConnection> {
+  const { cert, key } = options;
+  if (options.transport === 'tls' && cert !== undefined && key !== undefined) return (o) => listenTls({ ...o, cert, key });
+  return listenTcp;
 }
 
 /** Hooks of {@link startServer}, for logging. */
@@ -123,12 +133,12 @@ export function startServer(
       },
     };
     const server$: Observable<never> =
-      resolved.transport === 'tcp' ? serveTcp(serveOptions, replies) : serveUdp(serveOptions, replies);
+      resolved.transport === 'udp' ? serveUdp(serveOptions, replies) : serveTcp({ ...serveOptions, listen: streamListener(resolved) }, replies);
     const subscription = server$.subscribe({
       complete: () => markDrained(),
       error: (err: unknown) => {
         const code = (err as { code?: string }).code;
-        const where = `${resolved.transport}://${resolved.host}:${resolved.port}`;
+        const where = resolved.transport === 'unix' ? `unix://${resolved.path ?? ''}` : `${resolved.transport}://${resolved.host}:${resolved.port}`;
         reject(
           new RxnetConnectionError(
             `Cannot listen on ${where}: ${err instanceof Error ? err.message : String(err)}`,

@@ -55,8 +55,10 @@ export interface ListenTcpOptions {
 export function listenTcp(options: ListenTcpOptions = {}): Observable<TcpConnection> {
   return new Observable<TcpConnection>((subscriber) => {
     const create = options.createServer ?? createServer;
-    const server = create({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true });
     const connectionEvent = options.connectionEvent ?? 'connection';
+    // A plain socket waits, unread, until data$ is subscribed. A TLS socket must read to finish
+    // its handshake; its decrypted bytes wait in its buffer until then.
+    const server = create({ allowHalfOpen: true, pauseOnConnect: connectionEvent === 'connection', noDelay: true });
     if (options.maxConnections !== undefined) server.maxConnections = options.maxConnections;
     const sockets = new Set<Socket>();
     let nextId = 1;
@@ -65,12 +67,16 @@ export function listenTcp(options: ListenTcpOptions = {}): Observable<TcpConnect
     const completeIfDrained = (): void => {
       if (!accepting && sockets.size === 0) subscriber.complete();
     };
-    const onConnection = (socket: Socket): void => {
+    // Every raw socket is tracked from its arrival (for TLS, also those still in the handshake),
+    // so that unsubscribing can close them all.
+    const onRawConnection = (socket: Socket): void => {
       sockets.add(socket);
       socket.once('close', () => {
         sockets.delete(socket);
         completeIfDrained();
       });
+    };
+    const onConnection = (socket: Socket): void => {
       if ((options.idleTimeoutMs ?? 0) > 0) {
         socket.setTimeout(options.idleTimeoutMs ?? 0, () => socket.destroy());
       }
@@ -87,6 +93,7 @@ export function listenTcp(options: ListenTcpOptions = {}): Observable<TcpConnect
       if (!accepting) return;
       accepting = false;
       server.off(connectionEvent, onConnection);
+      server.off('connection', onRawConnection);
       server.close(() => {
         server.off('error', onError);
         server.off('drop', onDrop);
@@ -94,6 +101,7 @@ export function listenTcp(options: ListenTcpOptions = {}): Observable<TcpConnect
       });
     };
 
+    server.on('connection', onRawConnection);
     server.on(connectionEvent, onConnection);
     server.on('drop', onDrop);
     server.on('error', onError);

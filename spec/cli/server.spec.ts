@@ -86,7 +86,10 @@ describe('node cli/server.js', function () {
     [['--port', '65536'], 'rxnet server: Invalid --port "65536" (expected an integer 0-65535)'],
     [['--success', '2'], 'rxnet server: Invalid --success "2" (expected a number from 0 to 1)'],
     [['--success', 'half'], 'rxnet server: Invalid --success "half" (expected a number from 0 to 1)'],
-    [['--tcp', '--udp'], 'rxnet server: --tcp and --udp cannot be used together'],
+    [['--tcp', '--udp'], 'rxnet server: use only one of --tcp, --udp, --tls and --unix'],
+    [['--tls'], 'rxnet server: --tls needs --cert and --key'],
+    [['--tls', '--cert', 'missing.pem', '--key', 'missing.pem'], 'rxnet server: Cannot read --cert "missing.pem" (ENOENT)'],
+    [['--udp', '--unix', '/tmp/x.sock'], 'rxnet server: use only one of --tcp, --udp, --tls and --unix'],
     [['--framing', 'words'], 'rxnet server: Invalid --framing "words" (expected line or chunk)'],
     [['--max-line-length', '10'], 'rxnet server: Invalid --max-line-length "10" (expected an integer 1024-16777216)'],
     [['--bogus'], 'rxnet server: Unknown flag --bogus (see --help)'],
@@ -109,6 +112,53 @@ describe('node cli/server.js', function () {
       expect(result.stderr).to.match(/^rxnet server: Cannot listen on tcp:\/\/127\.0\.0\.1:\d+: .*EADDRINUSE.*\n$/);
     } finally {
       first.kill();
+    }
+  });
+});
+
+describe('node cli/server.js over TLS and Unix sockets', function () {
+  this.timeout(10000);
+
+  it('serves TLS with --tls --cert --key', async () => {
+    const { makeSelfSignedCert } = await import('../helpers/selfSignedCert.js');
+    const { connect } = await import('node:tls');
+    const certificate = makeSelfSignedCert();
+    const server = await startCli(SERVER, ['--tls', '--cert', certificate.certFile, '--key', certificate.keyFile, '--port', '0']);
+    try {
+      expect(server.readyLine).to.match(/^listening tls 127\.0\.0\.1:\d+$/);
+      const socket = connect({ host: '127.0.0.1', port: server.port, ca: certificate.cert });
+      await new Promise<void>((resolve) => socket.once('secureConnect', resolve));
+      const lines = readLines(socket, 1);
+      socket.write('+,1,1\n');
+      expect(await lines).to.deep.equal(['200,2']);
+      socket.destroy();
+    } finally {
+      server.kill();
+      certificate.remove();
+    }
+  });
+
+  it('serves a Unix socket with --unix PATH', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { connect } = await import('node:net');
+    const dir = mkdtempSync(join(tmpdir(), 'rxnet-cli-unix-'));
+    const path = join(dir, 's.sock');
+    const server = await startCli(SERVER, ['--unix', path]).catch((e: unknown) => {
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    });
+    try {
+      expect(server.readyLine).to.equal(`listening unix ${path}`);
+      const socket = connect({ path });
+      const lines = readLines(socket, 1);
+      socket.write('*,6,7\n');
+      expect(await lines).to.deep.equal(['200,42']);
+      socket.destroy();
+    } finally {
+      server.kill();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
