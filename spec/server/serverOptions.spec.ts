@@ -95,8 +95,8 @@ describe('resolveServerOptions', () => {
   describe('invalid options', () => {
     // [options, option, value as text, what is allowed]
     const cases: ReadonlyArray<readonly [Record<string, unknown>, string, string, string]> = [
-      [{ transport: 'sctp' }, 'transport', 'sctp', 'tcp or udp'],
-      [{ transport: 'TCP' }, 'transport', 'TCP', 'tcp or udp'],
+      [{ transport: 'sctp' }, 'transport', 'sctp', 'tcp, udp, tls, unix'],
+      [{ transport: 'TCP' }, 'transport', 'TCP', 'tcp, udp, tls, unix'],
       [{ host: '' }, 'host', '', 'a host name or IP address'],
       [{ host: 5 }, 'host', '5', 'a host name or IP address'],
       [{ port: -1 }, 'port', '-1', 'an integer 0-65535'],
