@@ -1,4 +1,5 @@
 import { EXIT_OK, runMain } from './runMain.js';
+import { isWorker, reportReady, runPrimary } from './serverCluster.js';
 import { formatStats, parseServerArgs, runServer, SERVER_USAGE } from './serverCommand.js';
 
 /** How long a shutdown may take before the process exits anyway. */
@@ -11,9 +12,10 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
     process.stdout.write(`${SERVER_USAGE}\n`);
     return EXIT_OK;
   }
+  if (request.workers > 1 && !isWorker()) return runPrimary(request.workers, SHUTDOWN_DEADLINE_MS);
   const server = await runServer(
     request,
-    (line) => process.stdout.write(`${line}\n`),
+    (line) => (isWorker() ? reportReady(line) : process.stdout.write(`${line}\n`)),
     (line) => process.stderr.write(`${line}\n`),
   );
   const stats =

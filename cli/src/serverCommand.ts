@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { pipe, tap, type OperatorFunction } from 'rxjs';
 import {
@@ -37,6 +38,7 @@ export const SERVER_FLAGS: FlagSpec = {
     'unix',
     'cert',
     'key',
+    'workers',
   ],
   boolean: ['tcp', 'udp', 'tls', 'verbose', 'help'],
   alias: { h: 'help', v: 'verbose' },
@@ -73,11 +75,15 @@ Limits (see docs/reliability.md):
   --max-datagram-size N  longest UDP request in bytes (default ${SERVER_DEFAULTS.maxDatagramSize})
   --udp-rate N           UDP replies per second to one source address; 0 no limit (default ${SERVER_DEFAULTS.udpRate})
   --udp-burst N          UDP replies one source may get at once (default ${SERVER_DEFAULTS.udpBurst})
+  --workers N|auto       run N server processes sharing the port (node:cluster); auto = one per
+                         core (default 1)
   --grace SECONDS        on SIGINT/SIGTERM, time to answer what was received before closing (default ${DEFAULT_GRACE_SECONDS})
 
 Prints "listening tcp|udp HOST:PORT" once ready. SIGINT or SIGTERM stops accepting, answers what
 was already received, closes every connection and exits 0.
 Exit 2 on a usage error, 1 when it cannot listen.`;
+
+const allowsWorkers = { error: 'an integer 1-256 or auto' };
 
 const serverFlagsSchema = z
   .strictObject({
@@ -100,6 +106,12 @@ const serverFlagsSchema = z
     'udp-burst': integerFlag(1, 1_000_000_000).default(SERVER_DEFAULTS.udpBurst),
     grace: numberFlag(0, 1.5, 'a number of seconds 0-1.5').default(DEFAULT_GRACE_SECONDS),
     stats: numberFlag(0.1, 86_400, 'a number of seconds 0.1-86400').optional(),
+    workers: z
+      .string(allowsWorkers)
+      .regex(/^(auto|\d{1,3})$/, allowsWorkers)
+      .transform((value) => (value === 'auto' ? availableParallelism() : Number(value)))
+      .pipe(z.number().min(1, allowsWorkers).max(256, allowsWorkers))
+      .default(1),
     verbose: switchFlag,
     help: switchFlag,
   })
@@ -121,6 +133,8 @@ export type ServerRequest =
       readonly graceMs: number;
       /** Print stats every this many ms, if set. */
       readonly statsMs: number | undefined;
+      /** Server processes sharing the port (node:cluster); 1 runs in this process. */
+      readonly workers: number;
     };
 
 /**
@@ -140,6 +154,7 @@ export function parseServerArgs(argv: readonly string[]): ServerRequest {
     help: false,
     verbose: flags.verbose,
     graceMs: Math.round(flags.grace * 1000),
+    workers: flags.workers,
     statsMs: flags.stats === undefined ? undefined : Math.round(flags.stats * 1000),
     options: {
       transport: transportOf(flags),

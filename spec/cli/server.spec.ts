@@ -162,3 +162,37 @@ describe('node cli/server.js over TLS and Unix sockets', function () {
     }
   });
 });
+
+describe('node cli/server.js --workers', function () {
+  this.timeout(15000);
+
+  for (const transport of ['--tcp', '--udp'] as const) {
+    it(`runs 2 processes sharing one ${transport.slice(2).toUpperCase()} port, and all exit 0 on SIGTERM`, async () => {
+      const server = await startCli(SERVER, [transport, '--port', '0', '--workers', '2'], 10000);
+      try {
+        expect(server.readyLine).to.match(new RegExp(`^listening ${transport.slice(2)} 127\\.0\\.0\\.1:\\d+$`));
+        if (transport === '--tcp') {
+          const replies = await Promise.all(Array.from({ length: 8 }, (_, i) => exchange(server.port, `+,${i},1\n`, 1)));
+          expect(replies.flat()).to.deep.equal(Array.from({ length: 8 }, (_, i) => `200,${i + 1}`));
+        } else {
+          const probe = await openUdpProbe();
+          for (let i = 0; i < 8; i += 1) probe.send(`+,${i},1`, server.port);
+          expect((await probe.waitFor(8, 2000)).sort()).to.have.length(8);
+          await probe.close();
+        }
+        server.child.kill('SIGTERM');
+        const { code } = await server.exited;
+        expect(code).to.equal(0);
+        expect(server.stderr()).to.include('2 workers');
+      } finally {
+        server.kill();
+      }
+    });
+  }
+
+  it('rejects --workers 0 as a usage error', async () => {
+    const result = await runCli(SERVER, ['--workers', '0']);
+    expect(result.code).to.equal(2);
+    expect(result.stderr).to.equal('rxnet server: Invalid --workers "0" (expected an integer 1-256 or auto)\n');
+  });
+});
