@@ -1,0 +1,120 @@
+import { expect } from 'chai';
+import { abruptResets, connectionFlood, halfClosed, megabyteLines, neverReaders, randomBytes, slowloris, type Exchange } from './hostileClients.js';
+import { probeTcp, type ProbeReport } from './latencyProbe.js';
+import { startServerProcess, type Rss, type ServerProcess } from './serverProcess.js';
+
+/**
+ * The bound on a well-behaved client's p99 latency while a hostile client is at work: 100 ms, or
+ * three times its p99 before the attacks when the machine is so busy that this is more.
+ */
+const P99_BOUND_MS = 100;
+/** How much the server's peak resident memory may exceed its resident memory before the attacks. */
+const PEAK_RSS_GROWTH_BOUND_MIB = 96;
+
+/** Every reply the hostile connection should have got, in order, then the server's FIN. */
+function expectAllAnswered(exchanges: readonly Exchange[]): void {
+  exchanges.forEach((exchange, i) => {
+    expect(exchange.received, `connection ${i}`).to.deep.equal(exchange.expected);
+    expect(exchange.ended, `connection ${i} ended by the server`).to.equal(true);
+  });
+}
+
+/** The well-behaved client was answered, rightly, every time, within the bound. */
+function expectUnharmed(probe: ProbeReport, baseline: ProbeReport, bound = Math.max(P99_BOUND_MS, 3 * baseline.p99)): void {
+  const figures = `p50 ${probe.p50.toFixed(2)} ms, p99 ${probe.p99.toFixed(2)} ms, max ${probe.max.toFixed(1)} ms (before: p99 ${baseline.p99.toFixed(2)} ms), ${probe.answered} answers`;
+  expect(probe.wrong, `wrong answers; ${figures}`).to.equal(0);
+  expect(probe.missing, `missing answers; ${figures}`).to.equal(0);
+  expect(probe.answered, figures).to.be.greaterThan(20);
+  expect(probe.p99, figures).to.be.lessThan(bound);
+  if (process.env['RXNET_HOSTILE_VERBOSE'] !== undefined) console.log(`      well-behaved client: ${figures}`);
+}
+
+describe('hostile clients against node cli/server.js over TCP', function () {
+  this.timeout(15000);
+  let server: ServerProcess;
+  let baseline: ProbeReport;
+  let rssAtStart: Rss;
+
+  /** Runs `attack` while a well-behaved client asks and times its answers for `durationMs`. */
+  async function underAttack<T>(durationMs: number, attack: () => Promise<T>): Promise<T> {
+    const [result, probe] = await Promise.all([attack(), probeTcp(server.port, { durationMs, replyTimeoutMs: 2000 })]);
+    expectUnharmed(probe, baseline);
+    expect(server.alive(), 'the server process is still running').to.equal(true);
+    return result;
+  }
+
+  before(async () => {
+    server = await startServerProcess();
+    await probeTcp(server.port, { durationMs: 200 }); // warm up
+    baseline = await probeTcp(server.port, { durationMs: 400 });
+    rssAtStart = server.rss();
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  it('answers random bytes with one reply per line (300,-1 for garbage and over-long lines), then ends', async () => {
+    const exchanges = await underAttack(1000, () => randomBytes(server.port, { connections: 8, bytesEach: 32 * 1024, seed: 7, maxLineLength: 4096, writeMax: 1024, pauseMs: 5 }));
+    expect(exchanges.reduce((n, e) => n + e.expected.length, 0)).to.be.greaterThan(8 * 250);
+    expectAllAnswered(exchanges);
+  });
+
+  it('answers each 1 MiB line with one 300,-1, discarding it as it streams in, and the next request rightly', async () => {
+    const exchanges = await underAttack(1000, () => megabyteLines(server.port, { connections: 8, linesEach: 4 }));
+    expectAllAnswered(exchanges);
+  });
+
+  it('answers slowloris clients (a byte every 50 ms) as each of their lines completes', async () => {
+    const exchanges = await underAttack(1200, () => slowloris(server.port, { connections: 20, byteEveryMs: 50, durationMs: 1000 }));
+    expect(exchanges[0]?.expected.length).to.be.at.least(2);
+    expectAllAnswered(exchanges);
+  });
+
+  it('holds 500 connections opened at once and answers a request on every one of them', async () => {
+    const flood = await underAttack(1000, () => connectionFlood(server.port, { connections: 500, batch: 50, pauseMs: 20, replyTimeoutMs: 3000 }));
+    expect(flood).to.deep.equal({ opened: 500, answered: 500, refused: 0 });
+  });
+
+  it('goes on serving when clients reset (RST) with hundreds of requests in flight', async () => {
+    const resets = await underAttack(1000, () => abruptResets(server.port, { durationMs: 900, parallel: 2, requestsEach: 500, pauseMs: 20 }));
+    expect(resets).to.be.greaterThan(20);
+  });
+
+  it('sends every reply to half-closed clients (FIN right after the requests), then ends', async () => {
+    const exchanges = await underAttack(800, () => halfClosed(server.port, { connections: 20, requestsEach: 500, staggerMs: 30 }));
+    expectAllAnswered(exchanges);
+  });
+
+  it('stops reading from clients that never read, so they hold memory and CPU no longer', async function () {
+    // Filling the loopback buffers takes a few hundred thousand requests (seconds of CPU): while
+    // that lasts others get correct answers but slower ones (see docs/reliability.md); once the
+    // server has stopped reading, the readers cost nothing and others are as fast as before.
+    this.timeout(20000);
+    const [readers, filling] = await Promise.all([
+      neverReaders(server.port, { connections: 2, maxBytesEach: 32 * 1024 * 1024, timeoutMs: 8000 }),
+      probeTcp(server.port, { durationMs: 1000, replyTimeoutMs: 5000 }),
+    ]);
+    try {
+      if (process.env['RXNET_HOSTILE_VERBOSE'] !== undefined) {
+        console.log(`      never-readers: wrote ${readers.written.join(', ')} bytes, stalled after ${readers.stalledAfterMs.toFixed(0)} ms; meanwhile p99 ${filling.p99.toFixed(1)} ms, max ${filling.max.toFixed(1)} ms`);
+      }
+      expect(filling.wrong + filling.missing, 'answers while the buffers fill').to.equal(0);
+      readers.written.forEach((written, i) => {
+        expect(written, `client ${i} wrote`).to.be.lessThan(32 * 1024 * 1024);
+        expect(readers.stuck[i], `client ${i}: bytes the server would not take`).to.be.greaterThan(0);
+      });
+      expectUnharmed(await probeTcp(server.port, { durationMs: 800, replyTimeoutMs: 2000 }), baseline);
+    } finally {
+      readers.close();
+    }
+  });
+
+  it('keeps its memory bounded through all of the above', () => {
+    const after = server.rss();
+    const growthMiB = (after.peakKiB - rssAtStart.rssKiB) / 1024;
+    if (process.env['RXNET_HOSTILE_VERBOSE'] !== undefined) {
+      console.log(`      server RSS: ${rssAtStart.rssKiB >> 10} MiB before, peak ${after.peakKiB >> 10} MiB, now ${after.rssKiB >> 10} MiB`);
+    }
+    expect(growthMiB, `peak RSS grew by ${growthMiB.toFixed(1)} MiB`).to.be.lessThan(PEAK_RSS_GROWTH_BOUND_MIB);
+  });
+});
