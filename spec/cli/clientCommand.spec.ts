@@ -3,7 +3,7 @@ import { RxnetInvalidOptionError, RxnetTimeoutError, isTransientError, RxnetConn
 import { startServer } from '../../lib/server/startServer.js';
 import { parseClientArgs, type ClientRequest } from '../../cli/src/clientCommand.js';
 import { runClient } from '../../cli/src/runClient.js';
-import { seededRandom, startUdpPeer } from '../helpers/udpPeer.js';
+import { seededRandom, startUdpPeer, closeAllPeers } from '../helpers/udpPeer.js';
 
 type Run = Extract<ClientRequest, { help: false }>;
 
@@ -22,6 +22,8 @@ async function run(argv: string[], lines: Iterable<string>): Promise<{ code: num
 }
 
 describe('clientCommand', () => {
+  afterEach(closeAllPeers);
+
   describe('parseClientArgs', () => {
     it('defaults to TCP on 127.0.0.1:9000, one attempt of 1 s, requests from stdin', () => {
       const { options, requests } = parsed([]);

@@ -11,7 +11,7 @@ import {
 import { createCalcClient } from '../../lib/client/calcClient.js';
 import { startServer } from '../../lib/server/startServer.js';
 import { startFakeSeedServer } from '../helpers/fakeSeedServer.js';
-import { openUdpSockets, seededRandom, sleep, startUdpPeer, udpSocketsSettleTo } from '../helpers/udpPeer.js';
+import { openUdpSockets, seededRandom, sleep, startUdpPeer, udpSocketsSettleTo, closeAllPeers } from '../helpers/udpPeer.js';
 import { createServer } from 'node:net';
 
 function errorOf(promise: Promise<unknown>): Promise<Error> {
@@ -33,6 +33,8 @@ async function closedTcpPort(): Promise<number> {
 }
 
 describe('createCalcClient', () => {
+  afterEach(closeAllPeers);
+
   describe('options', () => {
     it('throws an RxnetInvalidOptionError naming a bad retry option', () => {
       expect(() => createCalcClient({ retry: { factor: 1 } }))
@@ -138,13 +140,16 @@ describe('createCalcClient', () => {
 
     it('works with default options against the original seed server (each read a request, no newline in replies)', async () => {
       const seed = await startFakeSeedServer('tcp');
-      await using client = createCalcClient({ port: seed.port, retry: { initial: 500, retry: false } });
-      const replies = [];
-      for (const line of ['+,1,1', '*,6,7', 'nope', '-,5,3']) replies.push((await firstValueFrom(client.request(line))).text);
-      expect(replies).to.deep.equal(['200,2', '200,42', '300,-1', '200,2']);
-      expect(seed.requests).to.deep.equal(['+,1,1', '*,6,7', 'nope', '-,5,3']);
-      await client.close();
-      await seed.close();
+      const client = createCalcClient({ port: seed.port, retry: { initial: 500, retry: false } });
+      try {
+        const replies = [];
+        for (const line of ['+,1,1', '*,6,7', 'nope', '-,5,3']) replies.push((await firstValueFrom(client.request(line))).text);
+        expect(replies).to.deep.equal(['200,2', '200,42', '300,-1', '200,2']);
+        expect(seed.requests).to.deep.equal(['+,1,1', '*,6,7', 'nope', '-,5,3']);
+      } finally {
+        await client.close();
+        await seed.close();
+      }
     });
 
     it('answers 100 concurrent requests over 4 pipelined sessions, each with its own answer', async () => {

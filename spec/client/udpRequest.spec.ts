@@ -5,7 +5,7 @@ import { ERR_RXNET_CONNECTION, ERR_RXNET_TIMEOUT, RxnetConnectionError, RxnetTim
 import { RecentPorts } from '../../lib/client/RecentPorts.js';
 import { udpRequest } from '../../lib/client/udpRequest.js';
 import { startServer } from '../../lib/server/startServer.js';
-import { closedUdpPort, openUdpSockets, seededRandom, sleep, startUdpPeer, udpSocketsSettleTo } from '../helpers/udpPeer.js';
+import { closedUdpPort, openUdpSockets, seededRandom, sleep, startUdpPeer, udpSocketsSettleTo, closeAllPeers } from '../helpers/udpPeer.js';
 import { seedAnswer, startFakeSeedServer } from '../helpers/fakeSeedServer.js';
 
 /** Resolves with the request's error (or fails the test if it answered). */
@@ -19,6 +19,8 @@ function errorOf(promise: Promise<unknown>): Promise<Error> {
 }
 
 describe('udpRequest', () => {
+  afterEach(closeAllPeers);
+
   it('emits the reply of an rxnet UDP server and completes', async () => {
     await using server = await startServer({ transport: 'udp', port: 0 });
     const replies = await lastValueFrom(udpRequest('*,6,7', { port: server.address.port, retry: { initial: 200 } }).pipe(toArray()));
@@ -33,10 +35,13 @@ describe('udpRequest', () => {
 
   it('works against the original seed server (bare request, reply without newline)', async () => {
     const seed = await startFakeSeedServer('udp');
-    const reply = await firstValueFrom(udpRequest('+,1,1', { port: seed.port, retry: { initial: 200 } }));
-    expect(reply.text).to.equal('200,2');
-    expect(seed.requests).to.deep.equal(['+,1,1']);
-    await seed.close();
+    try {
+      const reply = await firstValueFrom(udpRequest('+,1,1', { port: seed.port, retry: { initial: 200 } }));
+      expect(reply.text).to.equal('200,2');
+      expect(seed.requests).to.deep.equal(['+,1,1']);
+    } finally {
+      await seed.close();
+    }
   });
 
   describe('against a silent peer', () => {

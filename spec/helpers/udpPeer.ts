@@ -21,18 +21,32 @@ export interface UdpPeer {
   close(): Promise<void>;
 }
 
-/** Starts a {@link UdpPeer}; `respond` is called for each datagram. */
+/** Every peer started and not yet closed by {@link closeAllPeers}. */
+const livePeers = new Set<UdpPeer>();
+
+/** Closes every peer still open (safe after a failed test: call it from afterEach). */
+export async function closeAllPeers(): Promise<void> {
+  const peers = [...livePeers];
+  livePeers.clear();
+  await Promise.all(peers.map((peer) => peer.close()));
+}
+
+/** Starts a {@link UdpPeer}; `respond` is called for each datagram. Its close() is idempotent. */
 export async function startUdpPeer(respond: (datagram: ReceivedDatagram, peer: UdpPeer) => void = () => {}): Promise<UdpPeer> {
   const socket = createSocket('udp4');
   const received: ReceivedDatagram[] = [];
   await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  let closing: Promise<void> | undefined;
   const peer: UdpPeer = {
     port: socket.address().port,
     socket,
     received,
-    send: (text, to) => socket.send(text, to.port, to.address),
-    close: () => new Promise((resolve) => socket.close(() => resolve())),
+    send: (text, to) => {
+      if (closing === undefined) socket.send(text, to.port, to.address);
+    },
+    close: () => (closing ??= new Promise((resolve) => socket.close(() => resolve()))),
   };
+  livePeers.add(peer);
   socket.on('message', (data, from) => {
     const datagram = { text: data.toString('utf8'), at: performance.now(), from };
     received.push(datagram);

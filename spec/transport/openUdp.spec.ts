@@ -2,9 +2,11 @@ import { expect } from 'chai';
 import { createSocket } from 'node:dgram';
 import { firstValueFrom, Subject, take, toArray } from 'rxjs';
 import { openUdp, type UdpClientSocket } from '../../lib/transport/openUdp.js';
-import { closedUdpPort, openUdpSockets, sleep, startUdpPeer, udpSocketsSettleTo, type UdpPeer } from '../helpers/udpPeer.js';
+import { closedUdpPort, openUdpSockets, sleep, startUdpPeer, udpSocketsSettleTo, type UdpPeer, closeAllPeers } from '../helpers/udpPeer.js';
 
 describe('openUdp', () => {
+  afterEach(closeAllPeers);
+
   let peer: UdpPeer;
   let baseline: number;
 
