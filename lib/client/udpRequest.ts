@@ -5,7 +5,7 @@ import type { RetryPolicy } from '../operators/retryPolicy.js';
 import { parseReply, type ParsedReply } from '../protocol/parseReply.js';
 import type { CalcReply } from '../protocol/types.js';
 import { openUdp, type UdpClientSocket } from '../transport/openUdp.js';
-import { RecentPorts } from './RecentPorts.js';
+import type { RecentPorts } from './RecentPorts.js';
 
 /** Options of {@link udpRequest}. */
 export interface UdpRequestOptions {
