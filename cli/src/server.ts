@@ -1,6 +1,39 @@
 import { EXIT_OK, runMain } from './runMain.js';
-import { isWorker, reportReady, runPrimary } from './serverCluster.js';
+import { announce, locationOf, type RunningServer } from '../../lib/index.js';
+import { isWorker, reportReady, runPrimary, WORKER_UUID_VARIABLE } from './serverCluster.js';
 import { formatStats, parseServerArgs, runServer, SERVER_USAGE } from './serverCommand.js';
+
+/**
+ * Announces the server over SSDP until stopped. Workers of one `--workers` server share one
+ * UUID (from the primary's environment), so discoverers list the server once.
+ */
+function startAnnouncing(
+  server: RunningServer,
+  network: { group: string; port: number; interfaceAddress?: string },
+  verbose: boolean,
+): { stop(): Promise<void> } {
+  let markClosed: () => void = () => {};
+  const closed = new Promise<void>((done) => (markClosed = done));
+  const uuid = process.env[WORKER_UUID_VARIABLE];
+  const subscription = announce(
+    { ...network, location: locationOf({ transport: server.transport === 'udp' ? 'udp' : 'tcp', address: server.address }), ...(uuid === undefined ? {} : { uuid }) },
+    { onClosed: markClosed, onSendError: (err) => verbose && process.stderr.write(`ssdp: ${err.message}\n`) },
+  ).subscribe({
+    next: (event) => {
+      if (verbose) process.stderr.write(`ssdp: ${event.type}\n`);
+    },
+    error: (err: unknown) => {
+      process.stderr.write(`rxnet server: cannot announce: ${err instanceof Error ? err.message : String(err)}\n`);
+      markClosed();
+    },
+  });
+  return {
+    stop: () => {
+      subscription.unsubscribe();
+      return closed;
+    },
+  };
+}
 
 /** How long a shutdown may take before the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 2000;
@@ -22,12 +55,14 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
     request.statsMs === undefined
       ? undefined
       : server.stats(request.statsMs).subscribe((snapshot) => process.stdout.write(`${formatStats(snapshot)}\n`));
+  const announcer = request.announce === undefined ? undefined : startAnnouncing(server, request.announce, request.verbose);
   const shutdown = (): void => {
     process.off('SIGINT', shutdown);
     process.off('SIGTERM', shutdown);
     stats?.unsubscribe();
     setTimeout(() => process.exit(EXIT_OK), SHUTDOWN_DEADLINE_MS).unref();
-    void server.close({ graceMs: request.graceMs }).then(() => {
+    // ssdp:byebye goes out while the server finishes what it received.
+    void Promise.all([announcer?.stop(), server.close({ graceMs: request.graceMs })]).then(() => {
       process.exitCode = EXIT_OK;
     });
   };

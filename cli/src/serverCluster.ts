@@ -1,5 +1,9 @@
 import cluster, { type Worker } from 'node:cluster';
+import { randomUUID } from 'node:crypto';
 import { EXIT_FAILED, EXIT_OK } from './runMain.js';
+
+/** The environment variable that hands every worker the same SSDP UUID. */
+export const WORKER_UUID_VARIABLE = 'RXNET_SSDP_UUID';
 
 /** What a worker tells the primary once it listens. */
 interface ReadyMessage {
@@ -48,8 +52,9 @@ export function runPrimary(workerCount: number, deadlineMs: number): Promise<num
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
 
+    const env = { [WORKER_UUID_VARIABLE]: randomUUID() };
     for (let i = 0; i < workerCount; i += 1) {
-      const worker = cluster.fork();
+      const worker = cluster.fork(env);
       workers.push(worker);
       worker.on('message', (message: unknown) => {
         if (!isReady(message)) return;

@@ -17,6 +17,7 @@ import {
 } from '../../lib/index.js';
 import { choiceFlag, hostFlag, integerFlag, numberFlag, portFlag, switchFlag } from './flagSchemas.js';
 import { parseFlags, type FlagSpec } from './parseFlags.js';
+import { SSDP_FLAG_NAMES, SSDP_USAGE, ssdpFlagShape, ssdpNetwork } from './ssdpFlags.js';
 import { UsageError } from './runMain.js';
 
 /** The server's flags. */
@@ -39,8 +40,9 @@ export const SERVER_FLAGS: FlagSpec = {
     'cert',
     'key',
     'workers',
+    ...SSDP_FLAG_NAMES,
   ],
-  boolean: ['tcp', 'udp', 'tls', 'verbose', 'help'],
+  boolean: ['tcp', 'udp', 'tls', 'verbose', 'help', 'announce'],
   alias: { h: 'help', v: 'verbose' },
 };
 
@@ -77,6 +79,8 @@ Limits (see docs/reliability.md):
   --udp-burst N          UDP replies one source may get at once (default ${SERVER_DEFAULTS.udpBurst})
   --workers N|auto       run N server processes sharing the port (node:cluster); auto = one per
                          core (default 1)
+  --announce             make the server discoverable with SSDP (tcp and udp only; see docs/discovery.md)
+${SSDP_USAGE}
   --grace SECONDS        on SIGINT/SIGTERM, time to answer what was received before closing (default ${DEFAULT_GRACE_SECONDS})
 
 Prints "listening tcp|udp HOST:PORT" once ready. SIGINT or SIGTERM stops accepting, answers what
@@ -112,6 +116,8 @@ const serverFlagsSchema = z
       .transform((value) => (value === 'auto' ? availableParallelism() : Number(value)))
       .pipe(z.number().min(1, allowsWorkers).max(256, allowsWorkers))
       .default(1),
+    announce: switchFlag,
+    ...ssdpFlagShape,
     verbose: switchFlag,
     help: switchFlag,
   })
@@ -120,6 +126,9 @@ const serverFlagsSchema = z
   })
   .refine((flags) => !flags.tls || (flags.cert !== undefined && flags.key !== undefined), { error: '--tls needs --cert and --key' })
   .refine((flags) => flags.tls || (flags.cert === undefined && flags.key === undefined), { error: '--cert and --key apply to --tls only' })
+  .refine((flags) => !flags.announce || !(flags.tls || flags.unix !== undefined), {
+    error: '--announce supports --tcp and --udp only',
+  })
   .refine((flags) => !(flags.udp && flags.framing === 'chunk'), { error: '--framing applies to stream transports only, not --udp' });
 
 /** What the server command was asked to do. */
@@ -135,6 +144,8 @@ export type ServerRequest =
       readonly statsMs: number | undefined;
       /** Server processes sharing the port (node:cluster); 1 runs in this process. */
       readonly workers: number;
+      /** SSDP announcement, when asked for with --announce. */
+      readonly announce: { group: string; port: number; interfaceAddress?: string } | undefined;
     };
 
 /**
@@ -155,6 +166,7 @@ export function parseServerArgs(argv: readonly string[]): ServerRequest {
     verbose: flags.verbose,
     graceMs: Math.round(flags.grace * 1000),
     workers: flags.workers,
+    announce: flags.announce ? ssdpNetwork(flags) : undefined,
     statsMs: flags.stats === undefined ? undefined : Math.round(flags.stats * 1000),
     options: {
       transport: transportOf(flags),
