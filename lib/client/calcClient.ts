@@ -1,8 +1,9 @@
 import type { Observable } from 'rxjs';
 import type { CalcReply, CalcRequest } from '../protocol/types.js';
 import { resolveCalcClientOptions, type CalcClientInput, type CalcClientOptions } from './calcClientOptions.js';
-import { CalcClientOverTcp } from './CalcClientOverTcp.js';
-import { CalcClientOverUdp } from './CalcClientOverUdp.js';
+import { calcClientOver } from './calcClientOver.js';
+import { calcOverTcp } from './calcOverTcp.js';
+import { calcOverUdp } from './calcOverUdp.js';
 
 /** A calc client: requests in, typed replies out, over TCP or UDP, with the timeout and retry policy. */
 export interface CalcClient extends AsyncDisposable {
@@ -37,10 +38,11 @@ export interface CalcClient extends AsyncDisposable {
  *
  * @param options merged over CALC_CLIENT_DEFAULTS: tcp, 127.0.0.1:9000, retry RETRY_DEFAULTS.
  * @throws RxnetInvalidOptionError for a bad option, naming it.
- * @see udpRequest, createTcpClient, retryWithBackoff
+ * @see udpRequest, createTcpClient, retryWithBackoff, calcClientOver
  */
 export function createCalcClient(options: CalcClientInput = {}): CalcClient {
   const resolved = resolveCalcClientOptions(options);
-  return resolved.transport === 'tcp' ? new CalcClientOverTcp(resolved) : new CalcClientOverUdp(resolved);
+  const transport = resolved.transport === 'tcp' ? calcOverTcp(resolved) : calcOverUdp(resolved);
+  return calcClientOver(transport, resolved);
 }
 

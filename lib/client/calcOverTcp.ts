@@ -1,0 +1,54 @@
+import { defer, map } from 'rxjs';
+import { RxnetInvalidOptionError, RxnetProtocolError } from '../errors.js';
+import { retryWithBackoff } from '../operators/retryWithBackoff.js';
+import { parseReply } from '../protocol/parseReply.js';
+import type { CalcReply } from '../protocol/types.js';
+import type { CalcClientOptions } from './calcClientOptions.js';
+import type { CalcTransport } from './CalcTransport.js';
+import { createTcpClient } from './tcpClient.js';
+
+/**
+ * The calc transport over the sessions of one createTcpClient: each subscription to `send` is
+ * one attempt (`tcp.request`), under `retryWithBackoff(options.retry)`, reported to `onAttempt`.
+ * Internal; see createCalcClient.
+ *
+ * Example: `calcClientOver(calcOverTcp(options), options)`
+ *
+ * @throws RxnetInvalidOptionError for a bad TCP option, named `tcp.<option>`.
+ * @see calcOverUdp, calcClientOver
+ */
+export function calcOverTcp(options: Readonly<CalcClientOptions>): CalcTransport {
+  const tcp = withPrefix('tcp', () => createTcpClient({ ...options.tcp, host: options.host, port: options.port }));
+  const policy = retryWithBackoff<string>(options.retry);
+  return {
+    address: tcp.address,
+    send: (line) => {
+      let attempt = 0;
+      return defer(() => {
+        attempt += 1;
+        options.onAttempt?.(line, attempt);
+        return tcp.request(line);
+      }).pipe(policy, map(toReply));
+    },
+    connect: () => tcp.connect(),
+    release: () => tcp.close(),
+  };
+}
+
+/** Runs `create`, naming a bad option `prefix.option` in the error it throws. */
+function withPrefix<T>(prefix: string, create: () => T): T {
+  try {
+    return create();
+  } catch (err) {
+    if (!(err instanceof RxnetInvalidOptionError) || err.info.option === 'host' || err.info.option === 'port') throw err;
+    const option = `${prefix}.${err.info.option}`;
+    throw new RxnetInvalidOptionError({ ...err.info, option }, err.message.startsWith('Unknown option') ? `Unknown option ${option}` : undefined);
+  }
+}
+
+/** A TCP reply text as a CalcReply (the TCP client already rejects malformed ones). */
+function toReply(text: string): CalcReply {
+  const parsed = parseReply(text);
+  if (parsed.ok) return parsed.reply;
+  throw new RxnetProtocolError(`Malformed reply ${parsed.reason}`, { received: text });
+}
