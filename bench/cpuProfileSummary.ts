@@ -2,7 +2,7 @@
  * Sums self time per function, and per source (package or file), from a V8 `.cpuprofile`
  * (`node --cpu-prof`). Self time is taken from the sample time deltas, not hit counts.
  *
- *   node dist/bench/cpuProfileSummary.js PROFILE.cpuprofile [--top N]
+ *   node dist/bench/cpuProfileSummary.js PROFILE.cpuprofile [--top N] [--skip-ms MS]
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -50,14 +50,20 @@ export function sourceOf(url: string, functionName: string): string {
  * Sums self time per function and per source.
  *
  * Example: `summarizeProfile(JSON.parse(readFileSync(file, 'utf8'))).functions[0]` is the hottest function.
+ *
+ * @param top how many rows of each table. Defaults to 25.
+ * @param skipMs samples in the first `skipMs` ms are left out (start-up, warm-up). Defaults to 0.
  */
-export function summarizeProfile(profile: CpuProfile, top = 25): ProfileSummary {
+export function summarizeProfile(profile: CpuProfile, top = 25, skipMs = 0): ProfileSummary {
   const byId = new Map<number, ProfileNode>();
   for (const node of profile.nodes) byId.set(node.id, node);
   const selfByNode = new Map<number, number>();
   let totalUs = 0;
+  let elapsedUs = 0;
   for (let i = 0; i < profile.samples.length; i += 1) {
     const delta = Math.max(0, profile.timeDeltas[i] ?? 0);
+    elapsedUs += delta;
+    if (elapsedUs <= skipMs * 1000) continue; // start-up and warm-up
     const id = profile.samples[i] as number;
     selfByNode.set(id, (selfByNode.get(id) ?? 0) + delta);
     totalUs += delta;
@@ -95,13 +101,16 @@ export function formatProfileSummary(summary: ProfileSummary): string {
 }
 
 if (isMain(import.meta.url)) {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' } } });
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { top: { type: 'string', default: '25' }, 'skip-ms': { type: 'string', default: '0' } },
+  });
   if (positionals.length === 0) {
-    process.stderr.write('Usage: node dist/bench/cpuProfileSummary.js PROFILE.cpuprofile [--top N]\n');
+    process.stderr.write('Usage: node dist/bench/cpuProfileSummary.js PROFILE.cpuprofile [--top N] [--skip-ms MS]\n');
     process.exitCode = 2;
   }
   for (const file of positionals) {
     const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-    process.stdout.write(`${file}\n${formatProfileSummary(summarizeProfile(profile, Number(values.top)))}\n`);
+    process.stdout.write(`${file}\n${formatProfileSummary(summarizeProfile(profile, Number(values.top), Number(values['skip-ms'])))}\n`);
   }
 }

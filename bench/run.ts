@@ -8,7 +8,7 @@
  *   npm run bench -- --quick             # ~40 s: 1 run x 1 s
  *   npm run bench -- --only tcp-c64-w32 --seconds 5 --runs 5
  *   npm run bench -- --workers 2         # pass --workers 2 to both servers
- *   npm run bench -- --profile /tmp/prof # rxnet under node --cpu-prof, profile summarised at the end
+ *   npm run bench -- --profile /tmp/prof # both servers under node --cpu-prof, summarised at the end
  */
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -36,7 +36,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --idle N           idle TCP connections for the memory scenario, 0 to skip (default 5000)
   --only IDS         comma-separated scenario ids: ${[...SCENARIOS.map((s) => s.id), IDLE_SCENARIO].join(', ')}
   --workers N        pass --workers N to both servers (rxnet's CLI must support it)
-  --profile DIR      run rxnet under node --cpu-prof into DIR and print a self-time summary
+  --profile DIR      run both servers under node --cpu-prof (DIR/<server>-<transport>/) and
+                     print self-time summaries (start-up and the first warm-up skipped)
   --rxnet DIR        run DIR/cli/server.js as "rxnet" (another checkout, e.g. with a patched lib/)
   --compare DIR      run DIR/cli/server.js in the baseline's place (A/B of two lib/ versions)
   --no-pin           do not pin processes to cores with taskset
@@ -148,8 +149,8 @@ function lastLine(text: string): string {
 }
 
 function serverSpec(flags: BenchFlags, kind: ServerKind, transport: 'tcp' | 'udp', progress: Progress) {
-  const nodeFlags = kind === 'rxnet' && flags.profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${flags.profileDir}`] : [];
-  return { kind, transport, cpus: flags.serverCpus, workers: flags.workers, nodeFlags, rxnetRoot: flags.rxnetRoot, compareRoot: flags.compareRoot, onStderrLine: (line: string) => progress.note(`  ${kind} server: ${line}`) };
+  const nodeFlags = flags.profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${join(flags.profileDir, `${kind}-${transport}`)}`] : [];
+  return { kind, transport, cpus: flags.serverCpus, workers: flags.workers, nodeFlags, rxnetRoot: flags.rxnetRoot, compareRoot: flags.compareRoot, liftLimits: flags.idleConnections, onStderrLine: (line: string) => progress.note(`  ${kind} server: ${line}`) };
 }
 
 async function runScenarios(flags: BenchFlags, scenarios: readonly Scenario[], progress: Progress, exits: string[]): Promise<ScenarioResult[]> {
@@ -230,16 +231,22 @@ async function runIdle(flags: BenchFlags, progress: Progress, exits: string[]): 
   return result;
 }
 
-function printProfiles(dir: string): void {
-  let files: string[] = [];
-  try {
-    files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
-  } catch {
-    // no directory: nothing was written
-  }
-  for (const file of files) {
-    const summary = summarizeProfile(JSON.parse(readFileSync(join(dir, file), 'utf8')), 20);
-    process.stdout.write(`\nCPU profile ${join(dir, file)}\n${formatProfileSummary(summary)}\n`);
+/** Prints a self-time summary of each server's profile, skipping its start-up and warm-up. */
+function printProfiles(dir: string, skipMs: number): void {
+  for (const kind of SERVER_KINDS) {
+    for (const transport of ['tcp', 'udp']) {
+      const sub = join(dir, `${kind}-${transport}`);
+      let files: string[] = [];
+      try {
+        files = readdirSync(sub).filter((f) => f.endsWith('.cpuprofile'));
+      } catch {
+        continue; // not run
+      }
+      for (const file of files) {
+        const summary = summarizeProfile(JSON.parse(readFileSync(join(sub, file), 'utf8')), 20, skipMs);
+        process.stdout.write(`\nCPU profile of ${kind} ${transport} (first ${skipMs} ms skipped): ${join(sub, file)}\n${formatProfileSummary(summary)}\n`);
+      }
+    }
   }
 }
 
@@ -286,7 +293,7 @@ async function main(): Promise<number> {
   writeFileSync(join(outDir, 'latest.svg'), renderSvg(report));
   process.stdout.write(formatTable(report));
   process.stdout.write(`\nwrote ${join(outDir, 'latest.json')} and latest.svg\n`);
-  if (flags.profileDir !== undefined) printProfiles(flags.profileDir);
+  if (flags.profileDir !== undefined) printProfiles(flags.profileDir, 1000 + flags.warmupSeconds * 1000);
   const unclean = exits.filter((e) => !e.endsWith(': 0'));
   if (unclean.length > 0) process.stderr.write(`bench: servers that did not exit 0 on SIGTERM: ${unclean.join('; ')}\n`);
   const bad = results.reduce((n, r) => n + r.median.rxnet.mismatches + r.median.baseline.mismatches, 0);

@@ -1,4 +1,4 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startChild, stopChild, waitForLine } from './children.js';
@@ -27,6 +27,8 @@ export interface ServerSpec {
   readonly rxnetRoot?: string;
   /** A checkout whose `cli/server.js` runs in the baseline's place (an A/B of two lib/ versions). */
   readonly compareRoot?: string;
+  /** Lift rxnet's protective limits for a benchmark with up to this many connections (see benchLimitArgs). */
+  readonly liftLimits?: number;
 }
 
 /** A server under test, listening. */
@@ -41,6 +43,32 @@ export interface StartedServer {
   stop(): Promise<string>;
 }
 
+/** The flags a checkout's `cli/server.js --help` lists (cached per checkout). */
+const helpCache = new Map<string, string>();
+function rxnetHelp(root: string): string {
+  let help = helpCache.get(root);
+  if (help === undefined) {
+    help = spawnSync(process.execPath, [join(root, 'cli', 'server.js'), '--help'], { encoding: 'utf8' }).stdout ?? '';
+    helpCache.set(root, help);
+  }
+  return help;
+}
+
+/**
+ * Flags that lift rxnet's protective limits where they would cap the benchmark instead of
+ * measuring it: the per-source UDP reply rate limit (all load comes from 127.0.0.1) is set so
+ * high that it never limits, while its bookkeeping still runs; the connection limit is raised
+ * above the idle scenario's count. Only flags the checkout's CLI lists are passed.
+ */
+export function benchLimitArgs(root: string, transport: 'tcp' | 'udp', connections: number): string[] {
+  const help = rxnetHelp(root);
+  const args: string[] = [];
+  if (transport === 'udp' && help.includes('--udp-rate')) args.push('--udp-rate', '1000000000');
+  if (transport === 'udp' && help.includes('--udp-burst')) args.push('--udp-burst', '1000000000');
+  if (transport === 'tcp' && help.includes('--max-connections')) args.push('--max-connections', String(Math.max(10_000, connections + 1000)));
+  return args;
+}
+
 /** The command line of a server: rxnet's `cli/server.js` or the plain-Node baseline. */
 export function serverCommand(spec: ServerSpec): string[] {
   const script =
@@ -50,6 +78,8 @@ export function serverCommand(spec: ServerSpec): string[] {
         ? join(spec.compareRoot, 'cli', 'server.js')
         : join(REPO_ROOT, 'dist', 'bench', 'baselineServer.js');
   const args = [`--${spec.transport}`, '--host', '127.0.0.1', '--port', '0', ...(spec.extraArgs ?? [])];
+  const rxnetRoot = spec.kind === 'rxnet' ? (spec.rxnetRoot ?? REPO_ROOT) : spec.compareRoot;
+  if (rxnetRoot !== undefined && spec.liftLimits !== undefined) args.push(...benchLimitArgs(rxnetRoot, spec.transport, spec.liftLimits));
   if (spec.workers > 1) args.push('--workers', String(spec.workers));
   return [process.execPath, ...(spec.nodeFlags ?? []), script, ...args];
 }
