@@ -88,5 +88,11 @@ async function demo(): Promise<void> {
 const { values } = parseArgs({
   options: { demo: { type: 'boolean' }, port: { type: 'string', default: '9000' }, count: { type: 'string', default: '100' } },
 });
-if (values.demo === true) await demo();
-else await run(Number(values.port), Number(values.count));
+try {
+  if (values.demo === true) await demo();
+  else await run(Number(values.port), Number(values.count));
+} catch (err) {
+  // A bad option (RxnetInvalidOptionError names it): one line, exit 1.
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exitCode = 1;
+}

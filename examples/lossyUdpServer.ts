@@ -71,5 +71,11 @@ async function serve(port: number, success: number): Promise<void> {
 const { values } = parseArgs({
   options: { demo: { type: 'boolean' }, port: { type: 'string', default: '9000' }, success: { type: 'string', default: '0.8' } },
 });
-if (values.demo === true) await demo();
-else await serve(Number(values.port), Number(values.success));
+try {
+  if (values.demo === true) await demo();
+  else await serve(Number(values.port), Number(values.success));
+} catch (err) {
+  // A bad option (RxnetInvalidOptionError) or a port in use (RxnetConnectionError): one line, exit 1.
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exitCode = 1;
+}
