@@ -127,10 +127,19 @@ export {
   type SsdpNetworkOptions,
 } from './discovery/discoveryOptions.js';
 
-// --- Client: TCP ---
+// --- Client: TCP (and TLS, Unix sockets) ---
 export { connectTcp, type ConnectTcpOptions } from './transport/connectTcp.js';
+export { connectTls, type ConnectTlsOptions } from './transport/connectTls.js';
 export { createTcpClient, type TcpClient } from './client/tcpClient.js';
-export { resolveTcpClientOptions, TCP_CLIENT_DEFAULTS, type TcpClientOptions, type TcpClientInput } from './client/tcpClientOptions.js';
+export {
+  resolveTcpClientOptions,
+  TCP_CLIENT_DEFAULTS,
+  STREAM_TRANSPORTS,
+  type TcpClientOptions,
+  type TcpClientInput,
+  type StreamTransport,
+  type TrustedCertificates,
+} from './client/tcpClientOptions.js';
 export { reconnectDelay, type ReconnectOptions } from './client/reconnectDelay.js';
 export type { TcpSessionInfo } from './client/TcpSession.js';
 export {

@@ -1,20 +1,23 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import {
   CALC_CLIENT_DEFAULTS,
   isConnectionError,
   isTransientError,
   type CalcClientInput,
+  type CalcClientTransport,
   type RetryPolicy,
 } from '../../lib/index.js';
 import { DEFAULT_MAX_TIMEOUT_S, DEFAULT_TIMEOUT_S, MAX_SECONDS } from './clientUsage.js';
 import { hostFlag, switchFlag } from './flagSchemas.js';
 import { remotePortFlag, secondsFlag } from './clientFlagSchemas.js';
 import { parseFlags, type FlagSpec } from './parseFlags.js';
+import { UsageError } from './runMain.js';
 
 /** The client's flags. */
 export const CLIENT_FLAGS: FlagSpec = {
-  string: ['host', 'port', 'timeout', 'max-timeout'],
-  boolean: ['tcp', 'udp', 'expb', 'help'],
+  string: ['host', 'port', 'timeout', 'max-timeout', 'ca', 'unix'],
+  boolean: ['tcp', 'udp', 'tls', 'expb', 'help'],
   alias: { h: 'help' },
 };
 
@@ -25,14 +28,23 @@ const clientFlagsSchema = z
   .strictObject({
     tcp: switchFlag,
     udp: switchFlag,
-    host: hostFlag.default(CALC_CLIENT_DEFAULTS.host),
-    port: remotePortFlag.default(CALC_CLIENT_DEFAULTS.port),
+    tls: switchFlag,
+    ca: z.string({ error: 'a PEM file path' }).min(1, { error: 'a PEM file path' }).optional(),
+    unix: z.string({ error: 'a socket file path' }).min(1, { error: 'a socket file path' }).optional(),
+    host: hostFlag.optional(),
+    port: remotePortFlag.optional(),
     timeout: secondsFlag(MAX_SECONDS).default(DEFAULT_TIMEOUT_S * 1000),
     expb: switchFlag,
     'max-timeout': secondsFlag(MAX_SECONDS).optional(),
     help: switchFlag,
   })
-  .refine((flags) => !(flags.tcp && flags.udp), { error: '--tcp and --udp cannot be used together' })
+  .refine((flags) => [flags.tcp, flags.udp, flags.tls, flags.unix !== undefined].filter(Boolean).length <= 1, {
+    error: 'use only one of --tcp, --udp, --tls and --unix',
+  })
+  .refine((flags) => flags.tls || flags.ca === undefined, { error: '--ca applies to --tls only' })
+  .refine((flags) => flags.unix === undefined || (flags.host === undefined && flags.port === undefined), {
+    error: '--host and --port do not apply to --unix',
+  })
   .refine((flags) => flags.expb || flags['max-timeout'] === undefined, { error: '--max-timeout applies with --expb only' })
   .refine((flags) => !flags.expb || flags.timeout <= (flags['max-timeout'] ?? DEFAULT_MAX_TIMEOUT_S * 1000), {
     error: '--timeout is longer than --max-timeout: with --expb no wait may exceed --max-timeout',
@@ -73,13 +85,35 @@ export function parseClientArgs(argv: readonly string[]): ClientRequest {
     help: false,
     requests: requests.length > 0 ? requests : undefined,
     options: {
-      transport: flags.udp ? 'udp' : 'tcp',
-      host: flags.host,
-      port: flags.port,
+      transport: transportOf(flags),
+      host: flags.host ?? CALC_CLIENT_DEFAULTS.host,
+      port: flags.port ?? CALC_CLIENT_DEFAULTS.port,
+      ...(flags.unix === undefined ? {} : { path: flags.unix }),
+      ...(flags.ca === undefined ? {} : { ca: readCertificates('--ca', flags.ca) }),
       retry,
       ...(flags.udp ? {} : { tcp: { reconnect: CLI_RECONNECT } }),
     },
   };
+}
+
+function transportOf(flags: { udp: boolean; tls: boolean; unix?: string | undefined }): CalcClientTransport {
+  if (flags.udp) return 'udp';
+  if (flags.tls) return 'tls';
+  return flags.unix === undefined ? 'tcp' : 'unix';
+}
+
+/** Reads a PEM file of certificates named by a flag; a file that cannot be read, or holds no certificate, is a usage error naming the flag. */
+function readCertificates(flag: string, file: string): Buffer {
+  let pem: Buffer;
+  try {
+    pem = readFileSync(file);
+  } catch (err) {
+    throw new UsageError(`Cannot read ${flag} "${file}" (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new UsageError(`Invalid ${flag} "${file}" (expected a PEM file of certificates)`);
+  }
+  return pem;
 }
 
 /** The CLI retries what is transient, except "nothing listens there": that stops it at once. */

@@ -7,14 +7,19 @@ export const DEFAULT_MAX_TIMEOUT_S = 2;
 export const MAX_SECONDS = 3600;
 
 /** The client's --help text. */
-export const CLIENT_USAGE = `Usage: node cli/client.js [--tcp | --udp] [--host H] [--port P] [--timeout SECONDS] [--expb] [--max-timeout SECONDS] [REQUEST...]
+export const CLIENT_USAGE = `Usage: node cli/client.js [--tcp | --udp | --tls [--ca FILE] | --unix PATH] [--host H] [--port P] [--timeout SECONDS] [--expb] [--max-timeout SECONDS] [REQUEST...]
 
 Sends calc requests "OP,A,B" (OP one of + - * / % ^) and prints each answer, "200,RESULT" or
 "300,-1", on its own stdout line, in request order.
 
   --tcp                  use TCP (default)
   --udp                  use UDP
-  --host H               server address (default ${CALC_CLIENT_DEFAULTS.host})
+  --tls                  use TLS over TCP; the server's certificate must be trusted: by the
+                         system's CAs, or by --ca
+  --ca FILE              with --tls, a PEM file of the certificates to trust instead of the
+                         system's CAs (a private CA, or a self-signed server's own certificate)
+  --unix PATH            use the Unix domain stream socket at PATH (no --host or --port)
+  --host H               server address (default ${CALC_CLIENT_DEFAULTS.host}; ::1 for IPv6)
   --port P               server port (default ${CALC_CLIENT_DEFAULTS.port})
   --timeout SECONDS      how long to wait for an answer (default ${DEFAULT_TIMEOUT_S}). Without --expb there is
                          one attempt that waits this long
@@ -30,7 +35,8 @@ a terminal on stdin it prompts, and Ctrl-D ends the session. A request such as -
 as a request, not a flag. Requests are sent one at a time, each after the previous one's
 answer, on one connection (the original seed server takes each read as one request). A request
 that gets no answer prints one line on stderr and the client goes on; a server that cannot be
-reached (TCP: 4 connection attempts in about 0.7 s; UDP: port unreachable) stops it at once.
+reached (TCP, TLS, Unix: 4 connection attempts in about 0.7 s; UDP: port unreachable) or a TLS
+certificate that is not trusted stops it at once.
 When stdout is not a terminal it carries nothing but the answers.
 
 Exit 0 when every request was answered, 1 when some were not or the server could not be

@@ -9,6 +9,7 @@ import {
   CONNECTION_STATE_RECONNECTING,
   type ConnectionState,
 } from './ConnectionState.js';
+import { connectEndpoint } from './connectEndpoint.js';
 import type { ReplyTermination } from './replyFrames.js';
 import { sessionSlot } from './sessionSlot.js';
 import type { TcpClientOptions } from './tcpClientOptions.js';
@@ -119,8 +120,7 @@ export class TcpSessionPool {
     this.slots.add(slot);
     const { options } = this;
     const session$ = sessionSlot({
-      host: options.host,
-      port: options.port,
+      connect: (hooks) => connectEndpoint(options, hooks),
       connectTimeout: options.connectTimeout,
       reconnect: options.reconnect,
       session: {

@@ -5,9 +5,9 @@ import { calcClientOver } from './calcClientOver.js';
 import { calcOverTcp } from './calcOverTcp.js';
 import { calcOverUdp } from './calcOverUdp.js';
 
-/** A calc client: requests in, typed replies out, over TCP or UDP, with the timeout and retry policy. */
+/** A calc client: requests in, typed replies out, over TCP, UDP, TLS or a Unix socket, with the timeout and retry policy. */
 export interface CalcClient extends AsyncDisposable {
-  /** Where it sends, e.g. `udp://127.0.0.1:9000`. */
+  /** Where it sends, e.g. `udp://127.0.0.1:9000`, `tls://[::1]:9443`, `unix:/tmp/calc.sock`. */
   readonly address: string;
   /** The resolved options. */
   readonly options: Readonly<CalcClientOptions>;
@@ -19,21 +19,24 @@ export interface CalcClient extends AsyncDisposable {
    * for a line containing `\n`, an RxnetClosedError after close(). Unsubscribing cancels it.
    */
   request(request: CalcRequest | string): Observable<CalcReply>;
-  /** TCP: opens the connection now, rejecting with the final RxnetConnectionError if it cannot. UDP: resolves at once. */
+  /** TCP, TLS, Unix: opens the connection now, rejecting with the final RxnetConnectionError if it cannot. UDP: resolves at once. */
   connect(): Promise<void>;
   /** Cancels every request in flight (RxnetClosedError) and closes every socket; same promise on every call. */
   close(): Promise<void>;
 }
 
 /**
- * Creates a calc client. Over UDP each request gets its own socket (see udpRequest); over TCP the
- * requests share the sessions of one createTcpClient, one attempt per subscription. Each request
- * runs under `retryWithBackoff(options.retry)`.
+ * Creates a calc client. Over UDP each request gets its own socket (see udpRequest); over TCP,
+ * TLS (`ca` to trust a private or self-signed certificate) and Unix sockets (`path`) the requests
+ * share the sessions of one createTcpClient, one attempt per subscription. Each request runs
+ * under `retryWithBackoff(options.retry)`. A TLS server whose certificate is not trusted fails
+ * the first request at once with a final RxnetConnectionError.
  *
  * Example:
  * ```ts
  * await using client = createCalcClient({ transport: 'udp', port: 9000, retry: { initial: 100, max: 2000 } });
  * const reply = await firstValueFrom(client.request({ op: '+', a: 1, b: 1 })); // { code: 200, value: 2, text: '200,2' }
+ * const overTls = createCalcClient({ transport: 'tls', host: 'localhost', port: 9443, ca: readFileSync('cert.pem') });
  * ```
  *
  * @param options merged over CALC_CLIENT_DEFAULTS: tcp, 127.0.0.1:9000, retry RETRY_DEFAULTS.
@@ -42,7 +45,7 @@ export interface CalcClient extends AsyncDisposable {
  */
 export function createCalcClient(options: CalcClientInput = {}): CalcClient {
   const resolved = resolveCalcClientOptions(options);
-  const transport = resolved.transport === 'tcp' ? calcOverTcp(resolved) : calcOverUdp(resolved);
+  const transport = resolved.transport === 'udp' ? calcOverUdp(resolved) : calcOverTcp(resolved);
   return calcClientOver(transport, resolved);
 }
 

@@ -2,28 +2,37 @@ import { z } from 'zod';
 import { RxnetInvalidOptionError } from '../errors.js';
 import { validateOptions } from '../options/validateOptions.js';
 import { resolveRetryPolicy, type RetryPolicy } from '../operators/retryPolicy.js';
-import type { TcpClientInput } from './tcpClientOptions.js';
+import type { TcpClientInput, TrustedCertificates } from './tcpClientOptions.js';
+import { transportRuleBroken } from './transportRuleBroken.js';
 
-/** The transports a calc client can use. */
-export const CALC_CLIENT_TRANSPORTS = ['tcp', 'udp'] as const;
+/** The transports a calc client can use: TCP, UDP, TLS over TCP and Unix domain stream sockets. */
+export const CALC_CLIENT_TRANSPORTS = ['tcp', 'udp', 'tls', 'unix'] as const;
 export type CalcClientTransport = (typeof CALC_CLIENT_TRANSPORTS)[number];
 
 /** Every calc client option, resolved. */
 export interface CalcClientOptions {
-  /** `tcp` or `udp`. Defaults to `tcp`. */
+  /** `tcp`, `udp`, `tls` or `unix` (needs `path`). Defaults to `tcp`. */
   readonly transport: CalcClientTransport;
-  /** The server's host. Defaults to `127.0.0.1`. */
+  /** The server's host (`::1` for IPv6 loopback). Defaults to `127.0.0.1`. Not used by `unix`. */
   readonly host: string;
-  /** The server's port. Defaults to 9000. */
+  /** The server's port. Defaults to 9000. Not used by `unix`. */
   readonly port: number;
+  /** `unix` only, and required there: the path of the server's socket file. */
+  readonly path?: string | undefined;
+  /** `tls` only: the certificates to trust instead of the system's CAs, e.g. a self-signed server's own certificate. */
+  readonly ca?: TrustedCertificates | undefined;
+  /** `tls` only: the name the server's certificate must carry (and SNI). Defaults to `host`. */
+  readonly servername?: string | undefined;
+  /** `tls` only: refuse a server whose certificate cannot be verified. Defaults to true. */
+  readonly rejectUnauthorized?: boolean | undefined;
   /**
    * The timeout and retry policy of each request (see retryWithBackoff), in ms. Defaults to
    * RETRY_DEFAULTS: wait 1000, then 2000, then give up. `{ initial: 500, retry: false }` is one
    * attempt with a 500 ms timeout.
    */
   readonly retry: Partial<RetryPolicy>;
-  /** TCP only: sessions, pipelining window, reconnect schedule... (see createTcpClient). Defaults to `{}`. */
-  readonly tcp: Omit<TcpClientInput, 'host' | 'port'>;
+  /** Stream transports only (tcp, tls, unix): sessions, pipelining window, reconnect schedule... (see createTcpClient). Defaults to `{}`. */
+  readonly tcp: Omit<TcpClientInput, 'host' | 'port' | 'transport' | 'path' | 'ca' | 'servername' | 'rejectUnauthorized'>;
   /** Called each time a copy of a request is sent or queued (attempt 1, 2...), for logs and counts. */
   readonly onAttempt: ((line: string, attempt: number) => void) | undefined;
 }
@@ -45,14 +54,25 @@ const allows = (expected: string) => ({ error: expected });
 const PORT = allows('an integer from 1 to 65535');
 const object = (expected: string) => z.custom<object>((value) => typeof value === 'object' && value !== null, allows(expected));
 
-const calcClientSchema = z.strictObject({
-  transport: z.enum(CALC_CLIENT_TRANSPORTS, allows('tcp or udp')),
-  host: z.string(allows('a host name or IP address')).min(1, allows('a host name or IP address')),
-  port: z.number(PORT).int(PORT).min(1, PORT).max(65535, PORT),
-  retry: object('a retry policy object'),
-  tcp: object('an object of TCP client options'),
-  onAttempt: z.custom<(line: string, attempt: number) => void>((value) => typeof value === 'function', allows('a function')).optional(),
-});
+const pem = z.union([z.string(), z.instanceof(Buffer)]);
+
+const calcClientSchema = z
+  .strictObject({
+    transport: z.enum(CALC_CLIENT_TRANSPORTS, allows('tcp, udp, tls or unix')),
+    host: z.string(allows('a host name or IP address')).min(1, allows('a host name or IP address')),
+    port: z.number(PORT).int(PORT).min(1, PORT).max(65535, PORT),
+    path: z.string(allows('a socket file path')).min(1, allows('a socket file path')).optional(),
+    ca: z.union([pem, z.array(pem)], allows('PEM certificates: a string, a Buffer or an array of them')).optional(),
+    servername: z.string(allows('a host name')).min(1, allows('a host name')).optional(),
+    rejectUnauthorized: z.boolean(allows('true or false')).optional(),
+    retry: object('a retry policy object'),
+    tcp: object('an object of TCP client options'),
+    onAttempt: z.custom<(line: string, attempt: number) => void>((value) => typeof value === 'function', allows('a function')).optional(),
+  })
+  .superRefine((options, ctx) => {
+    const broken = transportRuleBroken(options);
+    if (broken !== undefined) ctx.addIssue({ code: 'custom', message: broken, path: [] });
+  });
 
 /**
  * Merges `options` over {@link CALC_CLIENT_DEFAULTS} and validates the result once, the retry
@@ -68,7 +88,7 @@ export function resolveCalcClientOptions(options: CalcClientInput = {}): Readonl
   if (resolved.transport === 'udp' && tcpKeys.length > 0) {
     throw new RxnetInvalidOptionError(
       { option: 'tcp', value: tcpKeys.join(', '), expected: 'no tcp options with transport udp' },
-      `The tcp options (${tcpKeys.join(', ')}) apply to transport "tcp" only`,
+      `The tcp options (${tcpKeys.join(', ')}) apply to the stream transports (tcp, tls, unix) only`,
     );
   }
   try {

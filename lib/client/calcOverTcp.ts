@@ -8,7 +8,8 @@ import type { CalcTransport } from './CalcTransport.js';
 import { createTcpClient } from './tcpClient.js';
 
 /**
- * The calc transport over the sessions of one createTcpClient: each subscription to `send` is
+ * The calc transport over the sessions of one createTcpClient (over TCP, TLS or a Unix socket,
+ * as `options.transport` says): each subscription to `send` is
  * one attempt (`tcp.request`), under `retryWithBackoff(options.retry)`, reported to `onAttempt`.
  * Internal; see createCalcClient.
  *
@@ -18,7 +19,10 @@ import { createTcpClient } from './tcpClient.js';
  * @see calcOverUdp, calcClientOver
  */
 export function calcOverTcp(options: Readonly<CalcClientOptions>): CalcTransport {
-  const tcp = withPrefix('tcp', () => createTcpClient({ ...options.tcp, host: options.host, port: options.port }));
+  const { transport, host, port, path, ca, servername, rejectUnauthorized } = options;
+  // createCalcClient gives udp to calcOverUdp; the narrowing is for the type only.
+  const endpoint = { transport: transport === 'udp' ? 'tcp' : transport, host, port, path, ca, servername, rejectUnauthorized } as const;
+  const tcp = withPrefix('tcp', () => createTcpClient({ ...options.tcp, ...endpoint }));
   const policy = retryWithBackoff<string>(options.retry);
   return {
     address: tcp.address,
@@ -35,12 +39,15 @@ export function calcOverTcp(options: Readonly<CalcClientOptions>): CalcTransport
   };
 }
 
+/** The options the TCP client gets from the calc client's own, so named as they are. */
+const ENDPOINT_OPTIONS: ReadonlySet<string> = new Set(['host', 'port', 'transport', 'path', 'ca', 'servername', 'rejectUnauthorized', 'options']);
+
 /** Runs `create`, naming a bad option `prefix.option` in the error it throws. */
 function withPrefix<T>(prefix: string, create: () => T): T {
   try {
     return create();
   } catch (err) {
-    if (!(err instanceof RxnetInvalidOptionError) || err.info.option === 'host' || err.info.option === 'port') throw err;
+    if (!(err instanceof RxnetInvalidOptionError) || ENDPOINT_OPTIONS.has(err.info.option)) throw err;
     const option = `${prefix}.${err.info.option}`;
     throw new RxnetInvalidOptionError({ ...err.info, option }, err.message.startsWith('Unknown option') ? `Unknown option ${option}` : undefined);
   }

@@ -1,14 +1,14 @@
 import { defer, Observable, of, retry, switchMap, throwError, timeout, timer } from 'rxjs';
 import { RxnetClosedError, RxnetConnectionError, type RxnetError } from '../errors.js';
-import { connectTcp } from '../transport/connectTcp.js';
+import { isTlsHandshakeError } from './isTlsHandshakeError.js';
 import type { TcpConnection } from '../transport/TcpConnection.js';
 import { reconnectDelay, type ReconnectOptions } from './reconnectDelay.js';
 import { TcpSession, type TcpSessionHooks, type TcpSessionOptions } from './TcpSession.js';
 
 /** Options of {@link sessionSlot}. */
 export interface SessionSlotOptions {
-  readonly host: string;
-  readonly port: number;
+  /** Opens one connection to the server (see connectEndpoint). */
+  readonly connect: (hooks: { readonly id: number; readonly onClosed: () => void }) => Observable<TcpConnection>;
   /** How long one connection attempt may take, in ms. */
   readonly connectTimeout: number;
   readonly reconnect: ReconnectOptions;
@@ -40,6 +40,9 @@ class SessionEnded extends Error {
  *   on the {@link reconnectDelay} schedule; when that gives up, the observable errors with a
  *   final RxnetConnectionError: `Cannot connect to tcp://127.0.0.1:9000 after 6 attempts in
  *   3100 ms: ECONNREFUSED` (`info.final`, `attempts`, `elapsedMs`, `syscallCode`).
+ * - A TLS handshake that fails (an untrusted certificate, a server that does not speak TLS) is
+ *   final at once, not retried: `TLS handshake with tls://127.0.0.1:9443 failed: self-signed
+ *   certificate (DEPTH_ZERO_SELF_SIGNED_CERT)`.
  * - A session that ends after answering at least one request (or was retired) is replaced at
  *   once, and the schedule starts over. One that ends without answering anything (a server
  *   that accepts and hangs up) is replaced after `initial * factor^(n-1)` ms, at most `max`, for
@@ -54,7 +57,7 @@ class SessionEnded extends Error {
  *
  * Example: `sessionSlot(options).subscribe({ next: (session) => pool.add(session), error: giveUp })`
  *
- * @see reconnectDelay, TcpSession
+ * @see reconnectDelay, TcpSession, connectEndpoint
  */
 export function sessionSlot(options: SessionSlotOptions): Observable<TcpSession> {
   const address = options.session.address;
@@ -66,7 +69,7 @@ export function sessionSlot(options: SessionSlotOptions): Observable<TcpSession>
     const attempt$ = defer(() => {
       if (failures === 0) firstAttemptAt = Date.now();
       options.onSocketOpened();
-      return connectTcp({ host: options.host, port: options.port, id: options.nextId(), onClosed: options.onSocketClosed }).pipe(
+      return options.connect({ id: options.nextId(), onClosed: options.onSocketClosed }).pipe(
         timeout({ first: options.connectTimeout, with: () => throwError(() => connectTimedOut(address)) }),
         switchMap((connection) => {
           failures = 0;
@@ -89,6 +92,7 @@ export function sessionSlot(options: SessionSlotOptions): Observable<TcpSession>
           }
           failures += 1;
           const elapsedMs = Date.now() - firstAttemptAt;
+          if (isTlsHandshakeError(err)) return throwError(() => handshakeFailed(address, failures, elapsedMs, err));
           const wait = reconnectDelay(failures, elapsedMs, options.reconnect);
           return wait === undefined ? throwError(() => gaveUp(address, failures, elapsedMs, err)) : timer(wait);
         },
@@ -115,6 +119,19 @@ function runSession(connection: TcpConnection, options: SessionSlotOptions): Obs
 /** A Node-style system error for a connection attempt that took too long. */
 function connectTimedOut(address: string): Error {
   return Object.assign(new Error(`connect ETIMEDOUT ${address}`), { code: 'ETIMEDOUT', syscall: 'connect' });
+}
+
+/** The final error at once when the TLS handshake fails: trying again cannot make a certificate trusted. */
+function handshakeFailed(address: string, attempts: number, elapsedMs: number, cause: Error & { code: string }): RxnetConnectionError {
+  const ms = Math.round(elapsedMs);
+  // OpenSSL's own errors carry a multi-line message and a short `reason` ('wrong version number').
+  const reason = (cause as { reason?: unknown }).reason;
+  const detail = typeof reason === 'string' ? reason : (cause.message.split('\n')[0] ?? cause.code);
+  return new RxnetConnectionError(
+    `TLS handshake with ${address} failed: ${detail} (${cause.code})`,
+    { address, syscallCode: cause.code, attempts, elapsedMs: ms, final: true },
+    { cause },
+  );
 }
 
 /** The final error once the schedule gives up. */

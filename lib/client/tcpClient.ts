@@ -28,7 +28,7 @@ export interface TcpClient extends AsyncDisposable {
   readonly sessions$: Observable<readonly TcpSessionInfo[]>;
   /** How many sessions are live now. */
   readonly sessionCount: number;
-  /** Where it connects, e.g. `tcp://127.0.0.1:9000`. */
+  /** Where it connects, e.g. `tcp://127.0.0.1:9000`, `tls://[::1]:9443`, `unix:/tmp/calc.sock`. */
   readonly address: string;
   /** The resolved options. */
   readonly options: Readonly<TcpClientOptions>;
@@ -65,19 +65,31 @@ interface Pending {
  * writes can be taken in part only before the first newline, and only after a pause longer than
  * the gap; `replyGap: 0` rules that out against a server known to terminate its replies.
  *
+ * The connections are plain TCP by default; `transport: 'tls'` (with `ca` to trust a private or
+ * self-signed certificate) or `transport: 'unix'` (with `path`) carry the same lines. A TLS
+ * handshake that fails is final at once: retrying cannot make a certificate trusted.
+ *
  * Example:
  * ```ts
  * await using client = createTcpClient({ port: 9000, sessions: 4, maxInFlight: 16 });
+ * // or createTcpClient({ transport: 'tls', host: 'localhost', port: 9443, ca: readFileSync('cert.pem') })
  * const reply = await firstValueFrom(client.request('+,1,1')); // '200,2'
  * ```
  *
- * @param options merged over TCP_CLIENT_DEFAULTS: 127.0.0.1:9000, 1 session, window 1, reconnect
+ * @param options merged over TCP_CLIENT_DEFAULTS: tcp, 127.0.0.1:9000, 1 session, window 1, reconnect
  *   `{ initial: 100, factor: 2, max: 2000 }` ms, reply gap 20 ms, connect timeout 5000 ms.
  * @throws RxnetInvalidOptionError for a bad option, naming it and what it allows.
  * @see TcpSessionPool, TcpSession, sessionSlot, reconnectDelay
  */
 export function createTcpClient(options: TcpClientInput = {}): TcpClient {
   return new PooledTcpClient(resolveTcpClientOptions(options));
+}
+
+/** `tcp://127.0.0.1:9000`, `tls://[::1]:9443` or `unix:/tmp/calc.sock`, for messages. */
+function streamAddress(options: Readonly<TcpClientOptions>): string {
+  if (options.transport === 'unix') return `unix:${options.path ?? ''}`;
+  const family = isIPv6(options.host) ? 'IPv6' : 'IPv4';
+  return `${options.transport}://${formatAddress({ address: options.host, port: options.port, family })}`;
 }
 
 class PooledTcpClient implements TcpClient {
@@ -93,8 +105,7 @@ class PooledTcpClient implements TcpClient {
   private dispatchAgain = false;
 
   constructor(readonly options: Readonly<TcpClientOptions>) {
-    const family = isIPv6(options.host) ? 'IPv6' : 'IPv4';
-    this.address = `tcp://${formatAddress({ address: options.host, port: options.port, family })}`;
+    this.address = streamAddress(options);
     this.pool = new TcpSessionPool(options, this.address, {
       onRoom: () => this.dispatch(),
       onFailed: (failure) => this.failQueued(failure),

@@ -4,13 +4,31 @@ import { MIN_MAX_LINE_LENGTH } from '../framing/Frame.js';
 import { validateOptions } from '../options/validateOptions.js';
 import { parseReply } from '../protocol/parseReply.js';
 import type { ReconnectOptions } from './reconnectDelay.js';
+import { transportRuleBroken } from './transportRuleBroken.js';
+
+/** The stream transports a TCP client can use: plain TCP, TLS over TCP, a Unix domain socket. */
+export const STREAM_TRANSPORTS = ['tcp', 'tls', 'unix'] as const;
+export type StreamTransport = (typeof STREAM_TRANSPORTS)[number];
+
+/** The certificates a TLS client trusts (PEM): one, or a list. */
+export type TrustedCertificates = string | Buffer | ReadonlyArray<string | Buffer>;
 
 /** Every TCP client option, resolved. Times are in milliseconds. */
 export interface TcpClientOptions {
-  /** The server's host. Defaults to `127.0.0.1`. */
+  /** `tcp`, `tls` or `unix` (needs `path`). Defaults to `tcp`. */
+  readonly transport: StreamTransport;
+  /** The server's host (`::1` for IPv6 loopback). Defaults to `127.0.0.1`. Not used by `unix`. */
   readonly host: string;
-  /** The server's port. Defaults to 9000. */
+  /** The server's port. Defaults to 9000. Not used by `unix`. */
   readonly port: number;
+  /** `unix` only, and required there: the path of the server's socket file. */
+  readonly path?: string | undefined;
+  /** `tls` only: the certificates to trust instead of the system's CAs, e.g. a self-signed server's own certificate. */
+  readonly ca?: TrustedCertificates | undefined;
+  /** `tls` only: the name the server's certificate must carry (and SNI). Defaults to `host`. */
+  readonly servername?: string | undefined;
+  /** `tls` only: refuse a server whose certificate cannot be verified. Defaults to true. */
+  readonly rejectUnauthorized?: boolean | undefined;
   /** How many connections (sessions) to keep open at once. Defaults to 1. */
   readonly sessions: number;
   /**
@@ -41,6 +59,7 @@ export type TcpClientInput = Partial<Omit<TcpClientOptions, 'reconnect'>> & { re
 
 /** The defaults every TCP client starts from. */
 export const TCP_CLIENT_DEFAULTS: TcpClientOptions = Object.freeze({
+  transport: 'tcp',
   host: '127.0.0.1',
   port: 9000,
   sessions: 1,
@@ -62,17 +81,30 @@ const milliseconds = (min: number) => {
   return z.number(message).min(min, message).max(2 ** 31 - 1, message);
 };
 
-const clientSchema = z.strictObject({
-  host: z.string(allows('a host name or IP address')).min(1, allows('a host name or IP address')),
-  port: integer(1, 65535),
-  sessions: integer(1, 1024),
-  maxInFlight: integer(1, 1 << 20),
-  connectTimeout: milliseconds(1),
-  replyGap: milliseconds(0),
-  maxReplyLength: integer(MIN_MAX_LINE_LENGTH, 1 << 24),
-  reconnect: z.custom<ReconnectOptions>((value) => typeof value === 'object' && value !== null, allows('an object')),
-  isReply: z.custom<(text: string) => boolean>((value) => typeof value === 'function', allows('a function of the reply text')),
-});
+const pem = z.union([z.string(), z.instanceof(Buffer)]);
+const TRUSTED = allows('PEM certificates: a string, a Buffer or an array of them');
+
+const clientSchema = z
+  .strictObject({
+    transport: z.enum(STREAM_TRANSPORTS, allows('tcp, tls or unix')),
+    host: z.string(allows('a host name or IP address')).min(1, allows('a host name or IP address')),
+    port: integer(1, 65535),
+    path: z.string(allows('a socket file path')).min(1, allows('a socket file path')).optional(),
+    ca: z.union([pem, z.array(pem)], TRUSTED).optional(),
+    servername: z.string(allows('a host name')).min(1, allows('a host name')).optional(),
+    rejectUnauthorized: z.boolean(allows('true or false')).optional(),
+    sessions: integer(1, 1024),
+    maxInFlight: integer(1, 1 << 20),
+    connectTimeout: milliseconds(1),
+    replyGap: milliseconds(0),
+    maxReplyLength: integer(MIN_MAX_LINE_LENGTH, 1 << 24),
+    reconnect: z.custom<ReconnectOptions>((value) => typeof value === 'object' && value !== null, allows('an object')),
+    isReply: z.custom<(text: string) => boolean>((value) => typeof value === 'function', allows('a function of the reply text')),
+  })
+  .superRefine((options, ctx) => {
+    const broken = transportRuleBroken(options);
+    if (broken !== undefined) ctx.addIssue({ code: 'custom', message: broken, path: [] });
+  });
 
 const reconnectSchema = z.strictObject({
   initial: milliseconds(0),

@@ -29,7 +29,7 @@ describe('node cli/client.js', function () {
     it('prints the help on stdout and exits 0', async () => {
       const { code, stdout, stderr } = await runCli(CLIENT, ['--help']);
       expect(code).to.equal(0);
-      expect(stdout).to.match(/^Usage: node cli\/client\.js \[--tcp \| --udp\]/);
+      expect(stdout).to.match(/^Usage: node cli\/client\.js \[--tcp \| --udp \| --tls \[--ca FILE\] \| --unix PATH\]/);
       expect(stdout).to.include('--timeout SECONDS      how long to wait for an answer (default 1)');
       expect(stdout).to.include('--max-timeout SECONDS  with --expb, the longest wait (default 2');
       expect(stderr).to.equal('');

@@ -1,4 +1,8 @@
 import { expect } from 'chai';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UsageError } from '../../cli/src/runMain.js';
 import { RxnetInvalidOptionError, RxnetTimeoutError, isTransientError, RxnetConnectionError } from '../../lib/index.js';
 import { startServer } from '../../lib/server/startServer.js';
 import { parseClientArgs, type ClientRequest } from '../../cli/src/clientCommand.js';
@@ -65,7 +69,13 @@ describe('clientCommand', () => {
       [['--timeout', 'soon'], 'Invalid --timeout "soon" (expected a number of seconds greater than 0, at most 3600)'],
       [['--timeout', '0'], 'Invalid --timeout "0" (expected a number of seconds greater than 0, at most 3600)'],
       [['--expb', '--max-timeout', '1e9'], 'Invalid --max-timeout "1e9" (expected a number of seconds greater than 0, at most 3600)'],
-      [['--tcp', '--udp'], '--tcp and --udp cannot be used together'],
+      [['--tcp', '--udp'], 'use only one of --tcp, --udp, --tls and --unix'],
+      [['--tls', '--udp'], 'use only one of --tcp, --udp, --tls and --unix'],
+      [['--unix', '/tmp/calc.sock', '--tcp'], 'use only one of --tcp, --udp, --tls and --unix'],
+      [['--udp', '--ca', 'ca.pem'], '--ca applies to --tls only'],
+      [['--unix', '/tmp/calc.sock', '--host', '::1'], '--host and --port do not apply to --unix'],
+      [['--unix', '/tmp/calc.sock', '--port', '9000'], '--host and --port do not apply to --unix'],
+      [['--unix', ''], 'Invalid --unix "" (expected a socket file path)'],
       [['--max-timeout', '4'], '--max-timeout applies with --expb only'],
       [['--expb', '--timeout', '3'], '--timeout is longer than --max-timeout: with --expb no wait may exceed --max-timeout'],
       [['--expb', '--timeout', '0.5', '--max-timeout', '0.4'], '--timeout is longer than --max-timeout: with --expb no wait may exceed --max-timeout'],
@@ -75,6 +85,42 @@ describe('clientCommand', () => {
         expect(() => parseClientArgs(args)).to.throw(RxnetInvalidOptionError, message).with.property('message', message);
       });
     }
+  });
+
+  describe('parseClientArgs: transports', () => {
+    let dir: string;
+    before(() => {
+      dir = mkdtempSync(join(tmpdir(), 'rxnet-cli-'));
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('maps --tls --ca FILE to transport tls with the file\'s certificates', () => {
+      const file = join(dir, 'ca.pem');
+      const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+      writeFileSync(file, pem);
+      const { options } = parsed(['--tls', '--ca', file, '--host', 'localhost', '--port', '9443']);
+      expect(options).to.deep.include({ transport: 'tls', host: 'localhost', port: 9443, ca: Buffer.from(pem) });
+      expect(options.tcp).to.deep.equal({ reconnect: { initial: 100, factor: 2, max: 400 } });
+    });
+
+    it('maps --tls alone to transport tls trusting the system\'s CAs, and --unix PATH to transport unix', () => {
+      expect(parsed(['--tls']).options).to.deep.include({ transport: 'tls' }).and.not.have.property('ca');
+      expect(parsed(['--unix', '/tmp/calc.sock']).options).to.deep.include({ transport: 'unix', path: '/tmp/calc.sock' });
+    });
+
+    it('takes an IPv6 --host', () => {
+      expect(parsed(['--udp', '--host', '::1']).options).to.deep.include({ transport: 'udp', host: '::1' });
+    });
+
+    it('is a usage error naming --ca when its file cannot be read, or holds no certificate', () => {
+      const missing = join(dir, 'missing.pem');
+      expect(() => parseClientArgs(['--tls', '--ca', missing])).to.throw(UsageError).with.property('message', `Cannot read --ca "${missing}" (ENOENT)`);
+      const junk = join(dir, 'junk.pem');
+      writeFileSync(junk, 'not a certificate');
+      expect(() => parseClientArgs(['--tls', '--ca', junk]))
+        .to.throw(UsageError)
+        .with.property('message', `Invalid --ca "${junk}" (expected a PEM file of certificates)`);
+    });
   });
 
   describe('runClient', () => {

@@ -45,7 +45,7 @@ describe('createCalcClient', () => {
     it('throws when tcp options are given with transport udp', () => {
       expect(() => createCalcClient({ transport: 'udp', tcp: { sessions: 2 } })).to.throw(
         RxnetInvalidOptionError,
-        'The tcp options (sessions) apply to transport "tcp" only',
+        'The tcp options (sessions) apply to the stream transports (tcp, tls, unix) only',
       );
     });
 

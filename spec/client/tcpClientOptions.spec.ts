@@ -16,6 +16,7 @@ describe('resolveTcpClientOptions', () => {
   it('gives the documented defaults', () => {
     const { isReply, ...rest } = resolveTcpClientOptions();
     expect(rest).to.deep.equal({
+      transport: 'tcp',
       host: '127.0.0.1',
       port: 9000,
       sessions: 1,
@@ -59,6 +60,28 @@ describe('resolveTcpClientOptions', () => {
     expect(invalid({ prot: 9000 }).message).to.equal('Unknown option prot');
     expect(invalid({ reconnect: { maxWait: 5 } }).message).to.equal('Unknown option reconnect.maxWait');
   });
+
+  it('takes tls with ca, servername and rejectUnauthorized, and unix with path', () => {
+    const tls = resolveTcpClientOptions({ transport: 'tls', ca: [Buffer.from('pem'), 'pem'], servername: 'localhost', rejectUnauthorized: false });
+    expect(tls).to.deep.include({ transport: 'tls', ca: [Buffer.from('pem'), 'pem'], servername: 'localhost', rejectUnauthorized: false });
+    expect(resolveTcpClientOptions({ transport: 'unix', path: '/tmp/calc.sock' })).to.deep.include({ transport: 'unix', path: '/tmp/calc.sock' });
+  });
+
+  for (const [options, message] of [
+    [{ transport: 'udp' }, 'Invalid transport "udp" (expected tcp, tls or unix)'],
+    [{ transport: 'unix' }, 'Invalid options: transport unix needs path'],
+    [{ path: '/tmp/calc.sock' }, 'Invalid options: path applies to transport unix only'],
+    [{ transport: 'tls', path: '/tmp/calc.sock' }, 'Invalid options: path applies to transport unix only'],
+    [{ ca: 'pem' }, 'Invalid options: ca applies to transport tls only'],
+    [{ transport: 'unix', path: '/x', servername: 'localhost' }, 'Invalid options: servername applies to transport tls only'],
+    [{ rejectUnauthorized: false }, 'Invalid options: rejectUnauthorized applies to transport tls only'],
+    [{ transport: 'tls', ca: 5 }, 'Invalid ca "5" (expected PEM certificates: a string, a Buffer or an array of them)'],
+    [{ transport: 'unix', path: '' }, 'Invalid path "" (expected a socket file path)'],
+  ] as const) {
+    it(`rejects ${JSON.stringify(options)} with "${message}"`, () => {
+      expect(invalid(options).message).to.equal(message);
+    });
+  }
 
   it('rejects a reconnect that is not an object', () => {
     expect(invalid({ reconnect: 5 }).message).to.equal('Invalid reconnect "5" (expected an object)');

@@ -1,5 +1,8 @@
 import { expect } from 'chai';
-import { connect, type Socket } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Observable } from 'rxjs';
 import { isRxnetError } from '../../lib/errors.js';
 import { connectTcp } from '../../lib/transport/connectTcp.js';
@@ -139,5 +142,60 @@ describe('connectTcp', () => {
     await socketClosed;
     await sleep(10);
     expect(values).to.deep.equal([]);
+  });
+
+  describe('other endpoints', () => {
+    let other: Server | undefined;
+    let dir: string | undefined;
+
+    /** An echo server listening where `listen` says; resolves once listening. */
+    function echoServer(listen: (server: Server, ready: () => void) => void): Promise<Server> {
+      const created = createServer((socket) => socket.on('error', () => {}).on('data', (chunk: Buffer) => socket.write(chunk)));
+      other = created;
+      return new Promise((resolve) => listen(created, () => resolve(created)));
+    }
+
+    async function echoes(connection: TcpConnection): Promise<string> {
+      const received = new Promise<string>((resolve) => connection.data$.subscribe((chunk) => resolve(chunk.toString())));
+      connection.send('ping\n');
+      return received;
+    }
+
+    afterEach(async () => {
+      await new Promise<void>((resolve) => (other === undefined ? resolve() : other.close(() => resolve())));
+      other = undefined;
+      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+      dir = undefined;
+    });
+
+    it('connects to a Unix domain socket at path, with the path as its remote address', async () => {
+      dir = mkdtempSync(join(tmpdir(), 'rxnet-connect-'));
+      const path = join(dir, 'echo.sock');
+      await echoServer((server, ready) => server.listen({ path }, ready));
+      const { connection, unsubscribe } = await open(connectTcp({ path, id: 7 }));
+      expect(connection.id).to.equal(7);
+      expect(connection.remote).to.deep.equal({ address: path, port: 0, family: 'unix' });
+      expect(await echoes(connection)).to.equal('ping\n');
+      unsubscribe();
+      await whenClosed(connection.socket);
+    });
+
+    it('errors with the raw ENOENT when no socket file exists at path', async () => {
+      dir = mkdtempSync(join(tmpdir(), 'rxnet-connect-'));
+      const path = join(dir, 'missing.sock');
+      const error = await new Promise<NodeJS.ErrnoException>((resolve) => connectTcp({ path }).subscribe({ error: resolve }));
+      expect(error.code).to.equal('ENOENT');
+      expect(error.message).to.equal(`connect ENOENT ${path}`);
+    });
+
+    it('connects to an IPv6 host (::1)', async () => {
+      const server = await echoServer((created, ready) => created.listen({ host: '::1', port: 0 }, ready));
+      const port = (server.address() as { port: number }).port;
+      const { connection, unsubscribe } = await open(connectTcp({ host: '::1', port }));
+      expect(connection.remote).to.deep.equal({ address: '::1', port, family: 'IPv6' });
+      expect(await echoes(connection)).to.equal('ping\n');
+      unsubscribe();
+      await whenClosed(connection.socket);
+    });
   });
 });
