@@ -2,22 +2,25 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import {
   CALC_CLIENT_DEFAULTS,
+  SSDP_GROUP,
+  SSDP_PORT,
   isConnectionError,
   isTransientError,
   type CalcClientInput,
   type CalcClientTransport,
   type RetryPolicy,
 } from '../../lib/index.js';
-import { DEFAULT_MAX_TIMEOUT_S, DEFAULT_TIMEOUT_S, MAX_SECONDS } from './clientUsage.js';
+import { DEFAULT_MAX_TIMEOUT_S, DEFAULT_MX_S, DEFAULT_TIMEOUT_S, MAX_SECONDS } from './clientUsage.js';
 import { hostFlag, switchFlag } from './flagSchemas.js';
-import { remotePortFlag, secondsFlag } from './clientFlagSchemas.js';
+import { mxFlag, remotePortFlag, secondsFlag } from './clientFlagSchemas.js';
 import { parseFlags, type FlagSpec } from './parseFlags.js';
 import { UsageError } from './runMain.js';
+import { SSDP_FLAG_NAMES, ssdpFlagShape } from './ssdpFlags.js';
 
 /** The client's flags. */
 export const CLIENT_FLAGS: FlagSpec = {
-  string: ['host', 'port', 'timeout', 'max-timeout', 'ca', 'unix'],
-  boolean: ['tcp', 'udp', 'tls', 'expb', 'help'],
+  string: ['host', 'port', 'timeout', 'max-timeout', 'ca', 'unix', 'mx', ...SSDP_FLAG_NAMES],
+  boolean: ['tcp', 'udp', 'tls', 'expb', 'discover', 'first', 'help'],
   alias: { h: 'help' },
 };
 
@@ -36,6 +39,13 @@ const clientFlagsSchema = z
     timeout: secondsFlag(MAX_SECONDS).default(DEFAULT_TIMEOUT_S * 1000),
     expb: switchFlag,
     'max-timeout': secondsFlag(MAX_SECONDS).optional(),
+    discover: switchFlag,
+    first: switchFlag,
+    mx: mxFlag.optional(),
+    // The SSDP flags without their defaults, so that using one without --discover can be told.
+    'ssdp-group': ssdpFlagShape['ssdp-group'].unwrap().optional(),
+    'ssdp-port': ssdpFlagShape['ssdp-port'].unwrap().optional(),
+    'ssdp-interface': ssdpFlagShape['ssdp-interface'],
     help: switchFlag,
   })
   .refine((flags) => [flags.tcp, flags.udp, flags.tls, flags.unix !== undefined].filter(Boolean).length <= 1, {
@@ -45,6 +55,16 @@ const clientFlagsSchema = z
   .refine((flags) => flags.unix === undefined || (flags.host === undefined && flags.port === undefined), {
     error: '--host and --port do not apply to --unix',
   })
+  .refine(
+    (flags) =>
+      !flags.discover ||
+      [flags.tcp, flags.udp, flags.tls, flags.unix, flags.ca, flags.host, flags.port].every((flag) => flag === undefined || flag === false),
+    { error: '--discover takes the server from its answer: --tcp, --udp, --tls, --unix, --ca, --host and --port do not apply' },
+  )
+  .refine(
+    (flags) => flags.discover || (!flags.first && [flags.mx, ...SSDP_FLAG_NAMES.map((name) => flags[name])].every((flag) => flag === undefined)),
+    { error: '--first, --mx and --ssdp-* apply to --discover only' },
+  )
   .refine((flags) => flags.expb || flags['max-timeout'] === undefined, { error: '--max-timeout applies with --expb only' })
   .refine((flags) => !flags.expb || flags.timeout <= (flags['max-timeout'] ?? DEFAULT_MAX_TIMEOUT_S * 1000), {
     error: '--timeout is longer than --max-timeout: with --expb no wait may exceed --max-timeout',
@@ -59,7 +79,20 @@ export type ClientRequest =
       readonly options: CalcClientInput & { readonly retry: Partial<RetryPolicy> };
       /** The requests from the arguments, or undefined to read stdin. */
       readonly requests: readonly string[] | undefined;
+      /** With --discover: how to find the server (its transport, host and port then replace those of `options`). */
+      readonly discover: ClientDiscovery | undefined;
     };
+
+/** What `--discover` asks for. */
+export interface ClientDiscovery {
+  /** Take the first server that answers (--first), rather than all that answer within the window. */
+  readonly first: boolean;
+  /** The search's MX, in seconds; the search lasts MX + 1 s. */
+  readonly mx: number;
+  /** Where to search (discover()'s network options). */
+  readonly network: { readonly group: string; readonly port: number; readonly interfaceAddress?: string };
+}
+
 
 /** Arguments that look like a request starting with "-" (`-,5,3`), which minimist would take for flags. */
 const DASH_REQUEST = /^-\s*,/;
@@ -81,19 +114,38 @@ export function parseClientArgs(argv: readonly string[]): ClientRequest {
   const retry: Partial<RetryPolicy> = flags.expb
     ? { initial: timeout, max: flags['max-timeout'] ?? DEFAULT_MAX_TIMEOUT_S * 1000, shouldRetry: retryUnlessRefused }
     : { initial: timeout, max: timeout, retry: false, shouldRetry: retryUnlessRefused };
+  const transport = transportOf(flags);
   return {
     help: false,
     requests: requests.length > 0 ? requests : undefined,
     options: {
-      transport: transportOf(flags),
-      host: flags.host ?? CALC_CLIENT_DEFAULTS.host,
-      port: flags.port ?? CALC_CLIENT_DEFAULTS.port,
+      ...serverOptions(transport, flags.host ?? CALC_CLIENT_DEFAULTS.host, flags.port ?? CALC_CLIENT_DEFAULTS.port),
       ...(flags.unix === undefined ? {} : { path: flags.unix }),
       ...(flags.ca === undefined ? {} : { ca: readCertificates('--ca', flags.ca) }),
       retry,
-      ...(flags.udp ? {} : { tcp: { reconnect: CLI_RECONNECT } }),
     },
+    discover: flags.discover
+      ? {
+          first: flags.first,
+          mx: flags.mx ?? DEFAULT_MX_S,
+          network: {
+            group: flags['ssdp-group'] ?? SSDP_GROUP,
+            port: flags['ssdp-port'] ?? SSDP_PORT,
+            ...(flags['ssdp-interface'] === undefined ? {} : { interfaceAddress: flags['ssdp-interface'] }),
+          },
+        }
+      : undefined,
   };
+}
+
+/**
+ * The calc client options that name a server: its transport, host and port, and for a stream
+ * transport the CLI's fail-fast reconnect schedule. `--discover` uses it for the server picked.
+ *
+ * Example: `serverOptions('udp', '127.0.0.1', 9001)` is `{ transport: 'udp', host: '127.0.0.1', port: 9001 }`.
+ */
+export function serverOptions(transport: CalcClientTransport, host: string, port: number): CalcClientInput {
+  return { transport, host, port, ...(transport === 'udp' ? {} : { tcp: { reconnect: CLI_RECONNECT } }) };
 }
 
 function transportOf(flags: { udp: boolean; tls: boolean; unix?: string | undefined }): CalcClientTransport {

@@ -22,3 +22,9 @@ export function secondsFlag(max: number) {
     .pipe(z.number().gt(0, expected).max(max, expected))
     .transform((seconds) => Math.round(seconds * 1e6) / 1e3);
 }
+
+/** `--mx`: the seconds servers may wait before answering a discovery search, an integer 1-5 (as `rxnet.js discover` has it). */
+export const mxFlag = z
+  .string(allows('an integer number of seconds 1-5'))
+  .regex(/^[1-5]$/, allows('an integer number of seconds 1-5'))
+  .transform(Number);

@@ -1,13 +1,17 @@
 import { CALC_CLIENT_DEFAULTS } from '../../lib/index.js';
+import { SSDP_USAGE } from './ssdpFlags.js';
 
 /** Documented defaults, in seconds where the flag is. */
 export const DEFAULT_TIMEOUT_S = 1;
 export const DEFAULT_MAX_TIMEOUT_S = 2;
+/** The default --mx of --discover, in seconds (as `rxnet.js discover` has it). */
+export const DEFAULT_MX_S = 2;
 /** The longest --timeout or --max-timeout accepted, in seconds. */
 export const MAX_SECONDS = 3600;
 
 /** The client's --help text. */
 export const CLIENT_USAGE = `Usage: node cli/client.js [--tcp | --udp | --tls [--ca FILE] | --unix PATH] [--host H] [--port P] [--timeout SECONDS] [--expb] [--max-timeout SECONDS] [REQUEST...]
+       node cli/client.js --discover [--first] [--mx SECONDS] [--ssdp-group ADDR] [--ssdp-port N] [--ssdp-interface ADDR] [--timeout ...] [REQUEST...]
 
 Sends calc requests "OP,A,B" (OP one of + - * / % ^) and prints each answer, "200,RESULT" or
 "300,-1", on its own stdout line, in request order.
@@ -30,6 +34,16 @@ Sends calc requests "OP,A,B" (OP one of + - * / % ^) and prints each answer, "20
   --max-timeout SECONDS  with --expb, the longest wait (default ${DEFAULT_MAX_TIMEOUT_S}, the seed's limit)
   -h, --help             print this help
 
+Finding the server with SSDP (servers started with --announce):
+  --discover             search for servers, list each as [N] transport://host:port on stderr,
+                         and send the requests to the one picked: the only one that answered,
+                         or, when several did, the one you pick by number (stdin a terminal)
+  --first                take the first server that answers (the search stops there); without
+                         it and without a terminal, several answers are a usage error
+  --mx SECONDS           how long servers may wait before answering, 1-5; the search lasts
+                         MX + 1 s (default ${DEFAULT_MX_S})
+${SSDP_USAGE}
+
 Requests come from the arguments, else one per line from stdin (blank lines are skipped); with
 a terminal on stdin it prompts, and Ctrl-D ends the session. A request such as -,5,3 is taken
 as a request, not a flag. Requests are sent one at a time, each after the previous one's
@@ -39,6 +53,6 @@ reached (TCP, TLS, Unix: 4 connection attempts in about 0.7 s; UDP: port unreach
 certificate that is not trusted stops it at once.
 When stdout is not a terminal it carries nothing but the answers.
 
-Exit 0 when every request was answered, 1 when some were not or the server could not be
-reached, 2 on a usage error.`;
+Exit 0 when every request was answered, 1 when some were not, the server could not be reached
+or (--discover) none answered, 2 on a usage error.`;
 

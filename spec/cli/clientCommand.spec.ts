@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { UsageError } from '../../cli/src/runMain.js';
 import { RxnetInvalidOptionError, RxnetTimeoutError, isTransientError, RxnetConnectionError } from '../../lib/index.js';
 import { startServer } from '../../lib/server/startServer.js';
-import { parseClientArgs, type ClientRequest } from '../../cli/src/clientCommand.js';
+import { parseClientArgs, serverOptions, type ClientRequest } from '../../cli/src/clientCommand.js';
 import { runClient } from '../../cli/src/runClient.js';
 import { seededRandom, startUdpPeer, closeAllPeers } from '../helpers/udpPeer.js';
 
@@ -76,6 +76,15 @@ describe('clientCommand', () => {
       [['--unix', '/tmp/calc.sock', '--host', '::1'], '--host and --port do not apply to --unix'],
       [['--unix', '/tmp/calc.sock', '--port', '9000'], '--host and --port do not apply to --unix'],
       [['--unix', ''], 'Invalid --unix "" (expected a socket file path)'],
+      [['--discover', '--udp'], '--discover takes the server from its answer: --tcp, --udp, --tls, --unix, --ca, --host and --port do not apply'],
+      [['--discover', '--host', '::1'], '--discover takes the server from its answer: --tcp, --udp, --tls, --unix, --ca, --host and --port do not apply'],
+      [['--discover', '--port', '9000'], '--discover takes the server from its answer: --tcp, --udp, --tls, --unix, --ca, --host and --port do not apply'],
+      [['--first'], '--first, --mx and --ssdp-* apply to --discover only'],
+      [['--mx', '1'], '--first, --mx and --ssdp-* apply to --discover only'],
+      [['--ssdp-port', '1901'], '--first, --mx and --ssdp-* apply to --discover only'],
+      [['--discover', '--mx', '0'], 'Invalid --mx "0" (expected an integer number of seconds 1-5)'],
+      [['--discover', '--mx', '1.5'], 'Invalid --mx "1.5" (expected an integer number of seconds 1-5)'],
+      [['--discover', '--ssdp-group', 'x'], 'Invalid --ssdp-group "x" (expected an IPv4 address)'],
       [['--max-timeout', '4'], '--max-timeout applies with --expb only'],
       [['--expb', '--timeout', '3'], '--timeout is longer than --max-timeout: with --expb no wait may exceed --max-timeout'],
       [['--expb', '--timeout', '0.5', '--max-timeout', '0.4'], '--timeout is longer than --max-timeout: with --expb no wait may exceed --max-timeout'],
@@ -120,6 +129,36 @@ describe('clientCommand', () => {
       expect(() => parseClientArgs(['--tls', '--ca', junk]))
         .to.throw(UsageError)
         .with.property('message', `Invalid --ca "${junk}" (expected a PEM file of certificates)`);
+    });
+  });
+
+  describe('parseClientArgs: --discover', () => {
+    it('is off by default', () => {
+      expect(parsed(['+,1,1']).discover).to.equal(undefined);
+    });
+
+    it('searches the default SSDP group with MX 2, listing every answer, unless told otherwise', () => {
+      expect(parsed(['--discover']).discover).to.deep.equal({ first: false, mx: 2, network: { group: '239.255.255.250', port: 1900 } });
+      const args = ['--discover', '--first', '--mx', '1', '--ssdp-group', '239.1.2.3', '--ssdp-port', '1901', '--ssdp-interface', '127.0.0.1', '+,1,1'];
+      const request = parsed(args);
+      expect(request.discover).to.deep.equal({ first: true, mx: 1, network: { group: '239.1.2.3', port: 1901, interfaceAddress: '127.0.0.1' } });
+      expect(request.requests).to.deep.equal(['+,1,1']);
+    });
+
+    it('keeps the timeout flags for the server it will find', () => {
+      expect(parsed(['--discover', '--timeout', '0.1', '--expb']).options.retry).to.deep.include({ initial: 100, max: 2000 });
+    });
+  });
+
+  describe('serverOptions', () => {
+    it('names a TCP server with the CLI\'s fail-fast reconnect, and a UDP server without TCP options', () => {
+      expect(serverOptions('tcp', '127.0.0.1', 9000)).to.deep.equal({
+        transport: 'tcp',
+        host: '127.0.0.1',
+        port: 9000,
+        tcp: { reconnect: { initial: 100, factor: 2, max: 400 } },
+      });
+      expect(serverOptions('udp', '::1', 9001)).to.deep.equal({ transport: 'udp', host: '::1', port: 9001 });
     });
   });
 
