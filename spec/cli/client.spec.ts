@@ -202,7 +202,9 @@ describe('node cli/client.js', function () {
       expect(stderr).to.match(/^rxnet client: no answer to "\+,1,1" after 5 attempts in 3\.[12] s\n$/);
       expect(peer.received.map((d) => d.text)).to.deep.equal(Array(5).fill('+,1,1'));
       expect(new Set(peer.received.map((d) => d.from.port)).size).to.equal(1);
-      [0, 100, 300, 700, 1500].forEach((planned, i) => expect(offsets(peer)[i]).to.be.within(planned - 40, planned + 80));
+      // Arrival times are taken in this process, which runs the other UDP tests meanwhile: a late
+      // reading of the first datagram shifts every offset down (once seen: 658 ms for 700).
+      [0, 100, 300, 700, 1500].forEach((planned, i) => expect(offsets(peer)[i]).to.be.within(planned - 60, planned + 80));
     });
 
     it('with --max-timeout 0.4 sends 3 times and gives up at 0.7 s', async () => {
