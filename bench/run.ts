@@ -4,13 +4,14 @@
  * Prints a progress display on stderr, a table on stdout, and writes bench/results/latest.json
  * and latest.svg. Every child is stopped by PID; every run is bounded in requests and time.
  *
- *   npm run bench                        # ~3 minutes: 3 runs x 2 s per server and scenario
+ *   npm run bench                        # ~2.5 minutes: 3 runs x 2 s per server and scenario
  *   npm run bench -- --quick             # ~40 s: 1 run x 1 s
  *   npm run bench -- --only tcp-c64-w32 --seconds 5 --runs 5
  *   npm run bench -- --workers 2         # pass --workers 2 to both servers
  *   npm run bench -- --profile /tmp/prof # both servers under node --cpu-prof, summarised at the end
  */
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -273,6 +274,7 @@ async function main(): Promise<number> {
   const t0 = performance.now();
   const machine = describeMachine();
   const exits: string[] = [];
+  const loadAtStart = loadavg()[0] ?? 0;
   process.stderr.write(`bench: ${steps} steps; servers on CPUs ${flags.serverCpus ?? 'any'}, load generator on CPUs ${flags.loadCpus ?? 'any'}\n`);
   const results = await runScenarios(flags, scenarios, progress, exits);
   const idle = idleWanted ? await runIdle(flags, progress, exits) : undefined;
@@ -286,6 +288,7 @@ async function main(): Promise<number> {
     scenarios: results,
     idle,
     targets: checkTargets(results, idle),
+    loadAverage: { start: round2(loadAtStart), end: round2(loadavg()[0] ?? 0) },
     exits,
   };
   mkdirSync(outDir, { recursive: true });
@@ -298,6 +301,10 @@ async function main(): Promise<number> {
   if (unclean.length > 0) process.stderr.write(`bench: servers that did not exit 0 on SIGTERM: ${unclean.join('; ')}\n`);
   const bad = results.reduce((n, r) => n + r.median.rxnet.mismatches + r.median.baseline.mismatches, 0);
   return bad === 0 ? 0 : 1;
+}
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
 }
 
 let interrupted = false;

@@ -21,7 +21,7 @@ function columns(rows: readonly (readonly string[])[], leftAligned: number): str
 export function formatTable(report: BenchReport): string {
   const s = report.settings;
   const header = [
-    `machine: ${formatMachine(report.machine)}`,
+    `machine: ${formatMachine(report.machine)}; load average ${report.loadAverage.start} at start, ${report.loadAverage.end} at end`,
     `settings: ${s.runs} run(s) x ${s.seconds} s per server and scenario (median shown), warm-up ${s.warmupSeconds} s, workers ${s.workers}, server CPUs ${s.serverCpus ?? 'any'}, load CPUs ${s.loadCpus ?? 'any'}${s.profileDir === undefined ? '' : ', rxnet under --cpu-prof'}${s.rxnetRoot === undefined ? '' : `, rxnet from ${s.rxnetRoot}`}${s.compareRoot === undefined ? '' : `, "baseline" is rxnet from ${s.compareRoot}`}`,
   ];
   const rows: string[][] = [['scenario', 'server', 'req/s', 'p50 us', 'p99 us', 'p999 us', 'cpu us/req', 'RSS MiB', 'load cpu%', 'errors']];

@@ -89,7 +89,8 @@ export function renderSvg(report: BenchReport): string {
     );
     y += 20;
   }
-  out.push(text(20, y, `${report.startedAt} · ${report.settings.runs} run(s) x ${report.settings.seconds} s each · npm run bench`, `font-size="10" fill="#777"`));
+  const load = report.loadAverage;
+  out.push(text(20, y, `${report.startedAt} · ${report.settings.runs} run(s) x ${report.settings.seconds} s each · load average ${load.start} → ${load.end} · npm run bench`, `font-size="10" fill="#777"`));
   y += 14;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${y}" viewBox="0 0 ${WIDTH} ${y}" ${FONT}>\n<rect width="100%" height="100%" fill="white"/>\n${out.join('\n')}\n</svg>\n`;
 }

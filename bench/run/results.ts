@@ -102,6 +102,8 @@ export interface BenchReport {
   readonly scenarios: ScenarioResult[];
   readonly idle: IdleScenarioResult | undefined;
   readonly targets: TargetCheck[];
+  /** The machine's 1-minute load average when the run started and ended: above ~1 on this 2-core machine, other work competed with the bench. */
+  readonly loadAverage: { readonly start: number; readonly end: number };
   /** How each server process ended when stopped (`0` is a clean exit). */
   readonly exits: string[];
 }
