@@ -440,15 +440,18 @@ describe('createTcpClient', () => {
       const server = await serve((socket) => socket.resume());
       const c = connectTo(server.port);
       const attempts: string[] = [];
-      const retried = firstValueFrom(
-        defer(() => {
-          attempts.push('attempt');
-          return c.request('+,1,1');
-        }).pipe(retry(1)),
+      // Settled at once: it rejects during close(), before anything else awaits it.
+      const retried = settle(
+        firstValueFrom(
+          defer(() => {
+            attempts.push('attempt');
+            return c.request('+,1,1');
+          }).pipe(retry(1)),
+        ),
       );
       await when(c.state$, (state) => state === CONNECTION_STATE_CONNECTED);
       await c.close();
-      const { error } = await settle(retried);
+      const { error } = await retried;
       expect(error).to.be.instanceOf(RxnetClosedError);
       expect(attempts).to.deep.equal(['attempt', 'attempt']);
     });
