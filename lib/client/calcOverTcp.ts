@@ -9,9 +9,8 @@ import { createTcpClient } from './tcpClient.js';
 
 /**
  * The calc transport over the sessions of one createTcpClient (over TCP, TLS or a Unix socket,
- * as `options.transport` says): each subscription to `send` is
- * one attempt (`tcp.request`), under `retryWithBackoff(options.retry)`, reported to `onAttempt`.
- * Internal; see createCalcClient.
+ * as `options.transport` says): each subscription to `send` is one attempt (`tcp.request`),
+ * under `retryWithBackoff(options.retry)`, reported to `onAttempt`. Internal; see createCalcClient.
  *
  * Example: `calcClientOver(calcOverTcp(options), options)`
  *
