@@ -69,3 +69,20 @@ function readStat(pid: number): { ppid: number; ticks: number } | undefined {
     return undefined;
   }
 }
+
+/**
+ * The kernel's count of UDP datagrams dropped because a socket's receive buffer was full
+ * (`RcvbufErrors` in /proc/net/snmp, for the whole machine), or undefined where unreadable.
+ * Usage: compare it before and after a run to tell kernel drops from a server that did not answer.
+ */
+export function readUdpReceiveDrops(): number | undefined {
+  try {
+    const lines = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((line) => line.startsWith('Udp:'));
+    const names = (lines[0] ?? '').split(/\s+/);
+    const values = (lines[1] ?? '').split(/\s+/);
+    const at = names.indexOf('RcvbufErrors');
+    return at > 0 && values[at] !== undefined ? Number(values[at]) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -27,7 +27,7 @@ import type { BenchReport, BenchSettings, IdleScenarioResult, RunSample, Scenari
 import { IDLE_SCENARIO, SCENARIOS, type Scenario } from './run/scenarios.js';
 import { REPO_ROOT, SERVER_KINDS, startServer, type ServerKind, type StartedServer } from './run/servers.js';
 import { checkTargets, idleResult, scenarioResult } from './run/summarize.js';
-import { readCpuSeconds, readRssKiB } from './procStats.js';
+import { readCpuSeconds, readRssKiB, readUdpReceiveDrops } from './procStats.js';
 
 const USAGE = `Usage: npm run bench -- [options]
   --quick            1 run x 1 s per server and scenario, 0.5 s warm-up (about 40 s in all)
@@ -122,6 +122,7 @@ async function measure(flags: BenchFlags, server: StartedServer, scenario: Scena
     '--progress',
   ];
   const cpuBefore = readCpuSeconds(server.pid) ?? 0;
+  const dropsBefore = readUdpReceiveDrops() ?? 0;
   const child = startChild({
     command: [process.execPath, join(REPO_ROOT, 'dist', 'bench', 'loadGenerator.js'), ...args],
     cpus: flags.loadCpus,
@@ -139,6 +140,7 @@ async function measure(flags: BenchFlags, server: StartedServer, scenario: Scena
     serverCpuSeconds: Math.round(cpuSeconds * 100) / 100,
     cpuMicrosPerRequest: result.verified === 0 ? Number.NaN : Math.round((cpuSeconds / result.verified) * 1e8) / 100,
     serverRssKiB: readRssKiB(server.pid) ?? Number.NaN,
+    udpReceiveDrops: (readUdpReceiveDrops() ?? 0) - dropsBefore,
   };
 }
 
@@ -178,6 +180,9 @@ async function runScenarios(flags: BenchFlags, scenarios: readonly Scenario[], p
             progress.step(`${scenario.id} ${kind} run ${run + 1}/${flags.runs}`);
             const sample = await measure(flags, servers[kind] as StartedServer, scenario, rate, flags.seconds, progress);
             if (sample.mismatches > 0 || sample.errors > 0) progress.note(`  ${kind}: ${sample.mismatches} mismatched replies, ${sample.errors} socket errors`);
+            if (sample.lost > 0) {
+              progress.note(`  ${kind}: ${sample.lost} UDP requests lost (no reply within 1 s); the kernel dropped ${sample.udpReceiveDrops} datagrams for full receive buffers meanwhile`);
+            }
             runs[kind].push(sample);
           }
         }

@@ -10,6 +10,8 @@ export interface RunSample extends LoadResult {
   readonly cpuMicrosPerRequest: number;
   /** Server RSS after the run, KiB. */
   readonly serverRssKiB: number;
+  /** UDP datagrams the kernel dropped machine-wide during the run for a full receive buffer (explains `lost`). */
+  readonly udpReceiveDrops: number;
 }
 
 /** Medians over a scenario's runs for one server. */
