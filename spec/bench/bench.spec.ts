@@ -84,7 +84,9 @@ describe('bench', () => {
       server = await startBaselineServer({ transport: 'tcp', host: '127.0.0.1', port: 0, maxLineLength: 4096 });
       const result = await runTcpLoad(load('tcp', server.address.port, { rate: 2000, seconds: 0.2, requests: 10_000 }));
       expect(result.mismatches).to.equal(0);
-      expect(result.sent).to.be.within(300, 420); // 2000/s for 0.2 s, paced per millisecond
+      // 2000/s for 0.2 s is 400, paced per millisecond; a closed loop would send thousands. The
+      // lower bound leaves room for a busy machine delaying the pacing timer.
+      expect(result.sent).to.be.within(150, 420);
     });
 
     it('counts a TCP server that never answers as unanswered, within the time bound', async () => {
