@@ -31,13 +31,15 @@ describe('node cli/client.js over TLS, Unix sockets and IPv6', function () {
     ])) as [RunningServer, RunningServer, RunningServer, RunningServer];
     tlsPort = tls.address.port;
     expect(unix.address.address).to.equal(path);
+    // Seven node processes start at once: a generous --timeout, so a busy machine cannot fail an answer.
+    const patient = ['--timeout', '5'];
     runs = {
-      trusted: runCli(CLIENT, ['--tls', '--ca', certificate.certFile, '--port', String(tlsPort), '+,1,1', '^,2,10']),
+      trusted: runCli(CLIENT, ['--tls', '--ca', certificate.certFile, '--port', String(tlsPort), ...patient, '+,1,1', '^,2,10']),
       untrusted: runCli(CLIENT, ['--tls', '--port', String(tlsPort), '+,1,1', '+,2,2']),
       unreadableCa: runCli(CLIENT, ['--tls', '--ca', missingCa, '+,1,1']),
-      unix: runCli(CLIENT, ['--unix', path], { input: '*,6,7\n-,1,3\n' }),
-      tcp6: runCli(CLIENT, ['--host', '::1', '--port', String(tcp6.address.port), '+,1,1']),
-      udp6: runCli(CLIENT, ['--udp', '--host', '::1', '--port', String(udp6.address.port), '*,2,3']),
+      unix: runCli(CLIENT, ['--unix', path, ...patient], { input: '*,6,7\n-,1,3\n' }),
+      tcp6: runCli(CLIENT, ['--host', '::1', '--port', String(tcp6.address.port), ...patient, '+,1,1']),
+      udp6: runCli(CLIENT, ['--udp', '--host', '::1', '--port', String(udp6.address.port), ...patient, '*,2,3']),
       twoTransports: runCli(CLIENT, ['--tls', '--unix', path, '+,1,1']),
     };
   });
