@@ -36,7 +36,7 @@ describe('clients against hostile servers', function () {
   describe('node cli/client.js over TCP', () => {
     it('prints only right answers against a server that sends garbage, binary, over-long, extra, split, cut, late and reordered replies', async () => {
       server = await startHostileTcpServer(Object.keys(TCP_MOVES), 3);
-      const lines = requestLines(30);
+      const lines = requestLines(24);
       const answered = await expectOnlyRightAnswers(['--port', String(server.port), '--timeout', '0.1', '--expb', '--max-timeout', '0.2'], lines);
       expect(answered, 'some requests answered (a bad reply ends a request unless it is a timeout or a broken connection)').to.be.greaterThan(5);
       expect(server.requests()).to.be.greaterThan(lines.length);
@@ -53,9 +53,9 @@ describe('clients against hostile servers', function () {
   describe('node cli/client.js over UDP', () => {
     it('prints only right answers against a server that sends garbage first, duplicates, replies from another port, drops and late replies', async () => {
       server = await startHostileUdpServer(UDP_MOVES, 5);
-      const lines = requestLines(30);
+      const lines = requestLines(24);
       const answered = await expectOnlyRightAnswers(['--udp', '--port', String(server.port), '--timeout', '0.05', '--expb', '--max-timeout', '0.2'], lines);
-      expect(answered).to.be.greaterThan(25);
+      expect(answered).to.be.greaterThan(20);
     });
 
     // BUG: parseReply accepts `200,NUMBER` whatever NUMBER's size: `200,1e999` (value Infinity)

@@ -194,8 +194,12 @@ export async function connectionFlood(
     for (let i = 0; i < opts.connections; i += opts.batch) {
       const opened = await Promise.allSettled(Array.from({ length: Math.min(opts.batch, opts.connections - i) }, () => open(port)));
       for (const result of opened) {
-        if (result.status === 'fulfilled') sockets.push(result.value);
-        else refused += 1;
+        if (result.status === 'fulfilled') {
+          // A refused connection is ended by the server on arrival; end ours too, so it closes.
+          result.value.on('end', () => result.value.destroy());
+          result.value.on('error', () => {});
+          sockets.push(result.value);
+        } else refused += 1;
       }
       await pause(opts.pauseMs);
     }
@@ -203,6 +207,11 @@ export async function connectionFlood(
       sockets.map(
         (socket, i) =>
           new Promise<boolean>((resolve) => {
+            // Closed by the server already (refused on arrival): no 'close' event is coming.
+            if (socket.destroyed || socket.readableEnded) {
+              resolve(false);
+              return;
+            }
             let text = '';
             const timer = setTimeout(() => resolve(false), opts.replyTimeoutMs);
             socket.on('error', () => {});
@@ -354,4 +363,62 @@ export async function udpGarbage(port: number, opts: { from: string; count: numb
   } finally {
     await new Promise<void>((resolve) => socket.close(() => resolve()));
   }
+}
+
+/** What a client that pipelined until the server ended its connection saw. */
+export interface PipelinedRun {
+  /** Requests it wrote. */
+  readonly sent: number;
+  /** Reply lines it read, in order. */
+  readonly received: string[];
+  /** True when the server ended with a FIN; false after a reset or a timeout. */
+  readonly ended: boolean;
+}
+
+/**
+ * A busy, well-behaved client: pipelines `+,id,i` requests (i = 0, 1, ...) in batches of `batch`,
+ * reading every reply, until the server ends the connection (then it ends its side too), or
+ * `timeoutMs` passes. `started` resolves once its first reply has come: the server is serving it
+ * (under load a server may take a few hundred ms to accept a new connection).
+ */
+export function pipelineUntilEnd(port: number, opts: { id: number; batch: number; timeoutMs: number }): { started: Promise<void>; done: Promise<PipelinedRun> } {
+  let markStarted: () => void = () => {};
+  const started = new Promise<void>((resolve) => (markStarted = resolve));
+  const done = (async (): Promise<PipelinedRun> => {
+    const socket = await open(port);
+    const received: string[] = [];
+    let rest = '';
+    let sent = 0;
+    let ended = false;
+    let closed = false;
+    socket.on('data', (chunk: Buffer) => {
+      const parts = (rest + chunk.toString('utf8')).split('\n');
+      rest = parts.pop() ?? '';
+      received.push(...parts);
+      if (received.length > 0) markStarted();
+    });
+    socket.on('error', () => {});
+    socket.on('end', () => {
+      ended = true;
+      socket.end();
+    });
+    const finished = new Promise<void>((resolve) =>
+      socket.once('close', () => {
+        closed = true;
+        resolve();
+      }),
+    );
+    const timer = setTimeout(() => socket.destroy(), opts.timeoutMs);
+    while (!ended && !closed) {
+      const lines = Array.from({ length: opts.batch }, (_, k) => `+,${opts.id},${sent + k}\n`).join('');
+      sent += opts.batch;
+      await write(socket, lines);
+      await pause(1);
+    }
+    await finished;
+    clearTimeout(timer);
+    markStarted();
+    return { sent, received, ended };
+  })();
+  return { started, done };
 }

@@ -24,6 +24,12 @@ export interface ServerProcess {
   rss(): Rss;
   /** True while the process runs. */
   alive(): boolean;
+  /** The counters of the last `stats ...` line it printed (run it with `--stats SECONDS`), or undefined. */
+  lastStats(): Record<string, number> | undefined;
+  /** Resolves with the counters of the next `stats` line it prints. */
+  nextStats(): Promise<Record<string, number>>;
+  /** Resolves with the counters once two `stats` lines in a row show the same `requests` (it has gone quiet), or after `maxLines`. */
+  quietStats(maxLines?: number): Promise<Record<string, number>>;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when it has exited. */
   stop(graceMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -32,12 +38,38 @@ export interface ServerProcess {
 export async function startServerProcess(args: readonly string[] = []): Promise<ServerProcess> {
   const cli = await startCli('cli/server.js', ['--port', '0', ...args]);
   const pid = cli.child.pid ?? 0;
+  let last: Record<string, number> | undefined;
+  let waiting: Array<(stats: Record<string, number>) => void> = [];
+  let rest = '';
+  cli.child.stdout.on('data', (chunk: Buffer) => {
+    const lines = (rest + chunk.toString('utf8')).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.startsWith('stats ')) continue;
+      last = parseStats(line);
+      const wake = waiting;
+      waiting = [];
+      for (const resolve of wake) resolve(last);
+    }
+  });
   return {
     cli,
     port: cli.port,
     pid,
     rss: () => readRss(pid),
     alive: () => cli.child.exitCode === null && cli.child.signalCode === null,
+    lastStats: () => last,
+    nextStats: () => new Promise((resolve) => waiting.push(resolve)),
+    quietStats: async (maxLines = 20) => {
+      const next = (): Promise<Record<string, number>> => new Promise((resolve) => waiting.push(resolve));
+      let previous = await next();
+      for (let i = 0; i < maxLines; i += 1) {
+        const current = await next();
+        if (current['requests'] === previous['requests'] && current['replies'] === previous['replies']) return current;
+        previous = current;
+      }
+      return previous;
+    },
     stop: async (graceMs = 2000) => {
       if (cli.child.exitCode === null && cli.child.signalCode === null) {
         cli.child.kill('SIGTERM');
@@ -49,4 +81,13 @@ export async function startServerProcess(args: readonly string[] = []): Promise<
       return cli.exited;
     },
   };
+}
+
+/** `stats requests=3 replies=3 ... p99=40us` as `{ requests: 3, replies: 3, ..., p99: 40 }`. */
+export function parseStats(line: string): Record<string, number> {
+  const counters: Record<string, number> = {};
+  for (const [, key, value] of line.matchAll(/([a-z0-9-]+)=(\d+(?:\.\d+)?)/g)) {
+    if (key !== undefined) counters[key] = Number(value);
+  }
+  return counters;
 }
