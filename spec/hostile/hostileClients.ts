@@ -422,3 +422,25 @@ export function pipelineUntilEnd(port: number, opts: { id: number; batch: number
   })();
   return { started, done };
 }
+
+/**
+ * A greedy but correct client: pipelines 64 KiB writes of `+,1,1` as fast as the server takes
+ * them (respecting backpressure) and reads every reply, for `durationMs`. Resolves with the
+ * replies it read.
+ */
+export async function greedyPipeliner(port: number, opts: { durationMs: number }): Promise<number> {
+  const chunk = Buffer.from('+,1,1\n'.repeat(10000));
+  const socket = await open(port);
+  let replies = 0;
+  socket.on('data', (data: Buffer) => {
+    for (const byte of data) if (byte === 0x0a) replies += 1;
+  });
+  socket.on('error', () => {});
+  const deadline = performance.now() + opts.durationMs;
+  while (performance.now() < deadline && !socket.destroyed) {
+    await write(socket, chunk);
+    await pause(0);
+  }
+  socket.destroy();
+  return replies;
+}

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { abruptResets, connectionFlood, halfClosed, megabyteLines, neverReaders, randomBytes, slowloris, type Exchange } from './hostileClients.js';
+import { abruptResets, connectionFlood, greedyPipeliner, halfClosed, megabyteLines, neverReaders, randomBytes, slowloris, type Exchange } from './hostileClients.js';
 import { probeTcp, type ProbeReport } from './latencyProbe.js';
 import { startServerProcess, type Rss, type ServerProcess } from './serverProcess.js';
 
@@ -109,6 +109,21 @@ describe('hostile clients against node cli/server.js over TCP', function () {
     } finally {
       readers.close();
     }
+  });
+
+  // BUG (fairness): one client that pipelines as fast as the server answers (64 KiB writes of
+  // `+,1,1`, reading every reply) raises every other client's latency from p50 ~0.3 ms to ~25 ms
+  // and p99 to ~100 ms on a 2-core machine. serveTcp frames and answers a whole read (64 KiB,
+  // ~10,900 requests, ~40-70 ms of CPU) synchronously, so each such connection adds a full read's
+  // work to every loop turn; maxInFlight cannot help (the calc pipeline answers synchronously, so
+  // nothing is ever in flight) and new connections wait as long to be accepted (10 busy clients:
+  // ~0.5 s until the tenth is served). A per-turn budget (e.g. hold the connection after N frames
+  // and continue on setImmediate) would bound it. Never-readers pay the same cost while they fill
+  // the loopback buffers (~4.4 MB of requests each; the probe's p99 ~140-190 ms meanwhile).
+  it.skip('keeps a well-behaved client within its normal latency while another pipelines as fast as it can', async () => {
+    const [, probe] = await Promise.all([greedyPipeliner(server.port, { durationMs: 1000 }), probeTcp(server.port, { durationMs: 1000, replyTimeoutMs: 2000 })]);
+    expectUnharmed(probe, baseline);
+    expect(probe.p50, 'p50').to.be.lessThan(Math.max(5, 5 * baseline.p50));
   });
 
   it('counts it all (--stats): every request it read was answered, errors counted, every connection closed', async () => {
