@@ -9,7 +9,7 @@ import ts from 'typescript';
  */
 
 /** The layers of lib/, lowest first. `errors` is lib/errors.ts; `index` is lib/index.ts, the public barrel. */
-export const LIB_LAYERS = ['errors', 'protocol', 'framing', 'timing', 'options', 'operators', 'transport', 'server', 'client', 'discovery', 'index'] as const;
+export const LIB_LAYERS = ['errors', 'protocol', 'framing', 'timing', 'options', 'stats', 'operators', 'transport', 'server', 'client', 'discovery', 'index'] as const;
 export type LibLayer = (typeof LIB_LAYERS)[number];
 
 /** What each lib/ layer may import from lib/ (itself always included). */
@@ -19,12 +19,13 @@ export const MAY_IMPORT: Readonly<Record<LibLayer, readonly LibLayer[]>> = {
   framing: ['errors'],
   timing: ['errors'],
   options: ['errors'],
-  operators: ['errors', 'protocol', 'framing', 'timing', 'options'],
-  transport: ['errors', 'framing', 'timing', 'options', 'operators'],
-  server: ['errors', 'protocol', 'framing', 'timing', 'options', 'operators', 'transport'],
-  client: ['errors', 'protocol', 'framing', 'timing', 'options', 'operators', 'transport'],
-  discovery: ['errors', 'framing', 'timing', 'options', 'operators', 'transport'],
-  index: ['errors', 'protocol', 'framing', 'timing', 'options', 'operators', 'transport', 'server', 'client', 'discovery'],
+  stats: ['errors'],
+  operators: ['errors', 'protocol', 'framing', 'timing', 'options', 'stats'],
+  transport: ['errors', 'framing', 'timing', 'options', 'stats', 'operators'],
+  server: ['errors', 'protocol', 'framing', 'timing', 'options', 'stats', 'operators', 'transport'],
+  client: ['errors', 'protocol', 'framing', 'timing', 'options', 'stats', 'operators', 'transport'],
+  discovery: ['errors', 'framing', 'timing', 'options', 'stats', 'operators', 'transport'],
+  index: ['errors', 'protocol', 'framing', 'timing', 'options', 'stats', 'operators', 'transport', 'server', 'client', 'discovery'],
 };
 
 /** The packages each lib/ layer may import (`node:*` means any Node builtin). */
@@ -34,6 +35,7 @@ export const MAY_USE: Readonly<Record<LibLayer, readonly string[]>> = {
   framing: ['node:buffer'],
   timing: [],
   options: ['zod'],
+  stats: [],
   operators: ['rxjs', 'zod'],
   transport: ['rxjs', 'zod', 'node:*'],
   server: ['rxjs', 'zod', 'node:*'],
