@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { createSocket } from 'node:dgram';
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { startServer } from '../../lib/index.js';
 import { connectionFlood, open, slowloris } from './hostileClients.js';
 import { probeTcp, probeUdp } from './latencyProbe.js';
 import { startServerProcess, type ServerProcess } from './serverProcess.js';
@@ -124,6 +125,57 @@ describe('limits under hostile load (node cli/server.js)', function () {
       expect(got).to.deep.equal(['200,2\n', '300,-1\n']);
     } finally {
       await new Promise<void>((resolve) => socket.close(() => resolve()));
+    }
+  });
+
+  // BUG (amplification, design): the per-source buckets are an LRU of 10,000 addresses
+  // (TokenBuckets maxKeys), and a forgotten source starts again with a full burst. A flood with
+  // forged sources that cycles through more than 10,000 addresses therefore gets every address
+  // its whole burst again and again: the cap on what the server sends to one victim, and on its
+  // total reply rate, is gone. Measured: at udpRate 10 / udpBurst 100, a limited source that
+  // should get ~10 more replies in the next second gets 100 after 10,050 other sources sent one
+  // datagram each. Fix: evict only buckets that have refilled (they hold no state), refuse or
+  // shrink the burst of new sources while the table is full of non-full buckets, and add a global
+  // reply rate; key IPv6 sources by /64.
+  it.skip('keeps a flooding source limited even after more than 10,000 other sources', async function () {
+    this.timeout(20000);
+    const udp = await startServer({ transport: 'udp', port: 0, udpRate: 10, udpBurst: 100 });
+    const sockets: UdpSocket[] = [];
+    try {
+      const bind = async (address: string): Promise<UdpSocket> => {
+        const socket = createSocket('udp4');
+        socket.on('error', () => {});
+        sockets.push(socket);
+        await new Promise<void>((resolve) => socket.bind(0, address, resolve));
+        return socket;
+      };
+      const victim = await bind('127.0.0.2');
+      let replies = 0;
+      victim.on('message', () => (replies += 1));
+      const burst = async (): Promise<void> => {
+        for (let i = 0; i < 300; i += 1) {
+          victim.send('/,1,3', udp.address.port, '127.0.0.1');
+          if (i % 20 === 19) await pause(1);
+        }
+        await pause(100);
+      };
+      await burst();
+      expect(replies, 'first burst').to.be.within(100, 110);
+      const started = performance.now();
+      for (let i = 0; i < 10_050; i += 50) {
+        const batch = await Promise.all(Array.from({ length: 50 }, (_, k) => bind(`127.1.${(i + k) >> 8}.${(i + k) & 255}`)));
+        await Promise.all(batch.map((other) => new Promise((resolve) => other.send('+,1,1', udp.address.port, '127.0.0.1', resolve))));
+        await pause(5);
+        for (const other of sockets.splice(1)) other.close();
+      }
+      expect(udp.snapshot().requests, 'the other sources were read').to.be.greaterThan(10_000);
+      replies = 0;
+      await burst();
+      const allowed = Math.ceil(10 * ((performance.now() - started) / 1000 + 0.5));
+      expect(replies, `second burst (the rate allows about ${allowed})`).to.be.at.most(allowed);
+    } finally {
+      for (const socket of sockets) socket.close();
+      await udp.close();
     }
   });
 });
