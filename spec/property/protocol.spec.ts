@@ -152,7 +152,7 @@ describe('property: the calc protocol', () => {
     const replyLike = (): fc.Arbitrary<string> =>
       fc
         .tuple(
-          fc.constantFrom('', ' ', '\t', '\n', '\r'),
+          fc.constantFrom('', ' ', '\t', '\n', '\r', '  ', ' \t ', '\t\t'),
           fc.constantFrom('200,', '300,', '300,-1', '200', '201,', '200;', ''),
           fc.oneof(finiteDouble().map(formatNumber), decimalText(), fc.constantFrom('', '-1', '1E5', '+1', '1e+5', 'NaN')),
           fc.constantFrom('', '\n', '\r\n', ' \t\n', '\n\n', 'x', ',1'),
