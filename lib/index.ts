@@ -29,7 +29,7 @@ export type { RxnetErrorCode, InvalidOptionInfo, TimeoutInfo, ConnectionInfo, Pr
 // --- Protocol: pure values and functions of the calc protocol ---
 export { OPERATORS, CODE_OK, CODE_ERROR } from './protocol/types.js';
 export type { Operator, CalcRequest, CalcFailure, ParsedRequest, CalcOutcome, CalcReply } from './protocol/types.js';
-export { requestSchema } from './protocol/requestSchema.js';
+export { requestSchema, requestFieldsSchema } from './protocol/requestSchema.js';
 export { parseRequest } from './protocol/parseRequest.js';
 export { evaluateRequest } from './protocol/evaluateRequest.js';
 export { encodeOutcome, formatNumber, ERROR_REPLY } from './protocol/encodeOutcome.js';

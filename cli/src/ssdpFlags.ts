@@ -6,10 +6,14 @@ import { portFlag } from './flagSchemas.js';
 export const SSDP_FLAG_NAMES = ['ssdp-group', 'ssdp-port', 'ssdp-interface'] as const;
 
 const ipv4 = { error: 'an IPv4 address' };
+const multicast = { error: 'an IPv4 multicast address (224.0.0.0-239.255.255.255)' };
 
 /** zod shapes of the SSDP flags, to spread into a command's flag schema. */
 export const ssdpFlagShape = {
-  'ssdp-group': z.ipv4(ipv4).default(SSDP_GROUP),
+  'ssdp-group': z
+    .ipv4(multicast)
+    .regex(/^2(?:2[4-9]|3\d)\./, multicast)
+    .default(SSDP_GROUP),
   'ssdp-port': portFlag.default(SSDP_PORT),
   'ssdp-interface': z.ipv4(ipv4).optional(),
 };

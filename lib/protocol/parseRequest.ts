@@ -1,20 +1,37 @@
-import { requestSchema } from './requestSchema.js';
-import type { ParsedRequest } from './types.js';
+import { requestFieldsSchema, requestSchema } from './requestSchema.js';
+import type { CalcFailure, ParsedRequest } from './types.js';
 
 /**
  * Parses one request line (`OP,A,B`, terminator already removed) into a typed value.
- * Never throws: an invalid line is a value with a one-line `reason`.
+ * Never throws: an invalid line is a value with a one-line `reason` (worked out only when read,
+ * since a server only needs it for logs).
  *
  * Example: `parseRequest('*,6,7')` gives `{ ok: true, request: { op: '*', a: 6, b: 7 } }`;
- * `parseRequest('x')` gives `{ ok: false, reason: '...' }`.
+ * `parseRequest('x')` gives `{ ok: false, reason: 'expected three fields OP,A,B' }`.
  *
  * @see evaluateRequest, encodeOutcome
  */
 export function parseRequest(line: string): ParsedRequest {
   const result = requestSchema.safeParse(line);
   if (result.success) return { ok: true, request: result.data };
-  const reason = result.error.issues
+  return rejection(line);
+}
+
+function rejection(line: string): CalcFailure {
+  let reason: string | undefined;
+  return {
+    ok: false,
+    get reason(): string {
+      reason ??= explain(line);
+      return reason;
+    },
+  };
+}
+
+function explain(line: string): string {
+  const result = requestFieldsSchema.safeParse(line);
+  if (result.success) return 'number is out of the range of a double';
+  return result.error.issues
     .map((issue) => (issue.path.length > 0 ? `field ${Number(issue.path[0]) + 1}: ${issue.message}` : issue.message))
     .join('; ');
-  return { ok: false, reason };
 }

@@ -46,7 +46,9 @@ export function createTcpConnection(socket: Socket, id: number, family = socket.
     family,
   };
   let reading = false;
-  let corked = false;
+  /** Text sent during this tick; written as one string on the next tick (one write, no writev). */
+  let pendingText = '';
+  let flushScheduled = false;
   /** Reasons to stop reading now (a full write buffer, too many requests in flight...). */
   let holds = 0;
   let releaseDrainHold: (() => void) | undefined;
@@ -74,9 +76,17 @@ export function createTcpConnection(socket: Socket, id: number, family = socket.
       applyFlow();
     };
   };
-  const uncork = (): void => {
-    corked = false;
-    socket.uncork();
+  const write = (data: string | Uint8Array): void => {
+    if (!socket.write(data) && releaseDrainHold === undefined) {
+      releaseDrainHold = hold();
+      socket.once('drain', onDrain);
+    }
+  };
+  const flush = (): void => {
+    flushScheduled = false;
+    const text = pendingText;
+    pendingText = '';
+    if (text.length > 0 && socket.writable) write(text);
   };
   const onDrain = (): void => {
     const release = releaseDrainHold;
@@ -115,18 +125,20 @@ export function createTcpConnection(socket: Socket, id: number, family = socket.
     data$,
     send(data) {
       if (!socket.writable) return;
-      if (!corked) {
-        corked = true;
-        socket.cork();
-        process.nextTick(uncork);
+      if (typeof data !== 'string') {
+        flush(); // text sent earlier in this tick goes first
+        write(data);
+        return;
       }
-      if (!socket.write(data) && releaseDrainHold === undefined) {
-        releaseDrainHold = hold();
-        socket.once('drain', onDrain);
+      pendingText += data;
+      if (!flushScheduled) {
+        flushScheduled = true;
+        process.nextTick(flush);
       }
     },
     end() {
       if (socket.destroyed || socket.writableEnded) return;
+      flush();
       socket.end();
       // Keep reading, so the peer's last bytes are consumed (no RST that could cut our replies);
       // with no 'data' listener they are discarded. The socket closes when the peer ends too.

@@ -45,29 +45,27 @@ export function bindUdp(options: BindUdpOptions = {}): Observable<Datagram> {
     const host = options.host ?? '127.0.0.1';
     const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' });
     let open = true;
-    /** Replies handed to the socket and not yet sent: closing waits for them. */
-    let sending = 0;
-    let closeWhenSent: (() => void) | undefined;
-
-    const onSent = (err: Error | null): void => {
-      sending -= 1;
-      if (err !== null) options.onSendError?.(err);
-      if (sending === 0) closeWhenSent?.();
-    };
+    let bound = false;
     const onMessage = (data: Buffer, rinfo: RemoteInfo): void => {
       const sender: SocketAddress = { address: rinfo.address, port: rinfo.port, family: rinfo.family };
       subscriber.next({
         data,
         sender,
         reply: (reply) => {
-          if (!open) return;
-          sending += 1;
-          socket.send(reply, rinfo.port, rinfo.address, onSent);
+          // No callback: with one, every send that completes at once costs a process.nextTick.
+          // A failed send is emitted as 'error' instead, reported to onSendError below.
+          if (open) socket.send(reply, rinfo.port, rinfo.address);
         },
       });
     };
-    const onError = (err: Error): void => subscriber.error(err);
-    const onListening = (): void => options.onListening?.(socket.address());
+    const onError = (err: Error): void => {
+      if (bound) options.onSendError?.(err);
+      else subscriber.error(err);
+    };
+    const onListening = (): void => {
+      bound = true;
+      options.onListening?.(socket.address());
+    };
 
     socket.on('message', onMessage);
     socket.on('error', onError);
@@ -75,7 +73,6 @@ export function bindUdp(options: BindUdpOptions = {}): Observable<Datagram> {
     socket.bind({ address: host, port: options.port ?? 0 });
 
     const close = (): void => {
-      closeWhenSent = undefined;
       try {
         socket.close(() => {
           socket.off('error', onError);
@@ -92,8 +89,18 @@ export function bindUdp(options: BindUdpOptions = {}): Observable<Datagram> {
       socket.off('message', onMessage);
       socket.off('listening', onListening);
       // Replies already handed over still go out (a graceful stop relies on it); then it closes.
-      if (sending > 0) closeWhenSent = close;
-      else close();
+      // dgram hands a send to libuv a tick later (after its address lookup); one that could not
+      // complete at once then waits in libuv's queue. So: wait a turn, then poll the queue (bounded).
+      if (!bound) {
+        close();
+        return;
+      }
+      let polls = 0;
+      const closeWhenSent = (): void => {
+        if (socket.getSendQueueCount() > 0 && polls++ < 1000) setTimeout(closeWhenSent, 1);
+        else close();
+      };
+      setImmediate(closeWhenSent);
     };
   });
 }
