@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { asyncScheduler } from 'rxjs';
 import { RxnetInvalidOptionError } from '../../lib/errors.js';
-import { RETRY_DEFAULTS, resolveRetryPolicy, type RetryPolicy } from '../../lib/operators/retryPolicy.js';
+import { jitteredWait, RETRY_DEFAULTS, resolveRetryPolicy, scheduledWait, type RetryPolicy } from '../../lib/operators/retryPolicy.js';
 import { resolveServerOptions } from '../../lib/server/serverOptions.js';
 import { check } from './fastCheck.js';
 
@@ -84,6 +84,45 @@ describe('property: option validation', () => {
           expect(policy.random).to.equal(RETRY_DEFAULTS.random);
         }),
         100,
+      );
+    });
+  });
+
+  describe('jitteredWait', () => {
+    const policyArb = fc.record({
+      initial: fc.integer({ min: 1, max: 1000 }),
+      factor: fc.double({ min: 1.1, max: 4, noNaN: true }),
+      extra: fc.integer({ min: 0, max: 100_000 }),
+      jitter: fc.double({ min: 0, max: 1, noNaN: true }),
+      roll: fc.double({ min: 0, max: 0.999999, noNaN: true }),
+    });
+
+    it('is the exact schedule with jitter 0, without ever drawing a random number', () => {
+      check(
+        fc.property(policyArb, fc.integer({ min: 1, max: 12 }), ({ initial, factor, extra }, attempt) => {
+          const random = (): number => expect.fail('random() was called with jitter 0');
+          const policy = resolveRetryPolicy({ initial, factor, max: initial + extra, jitter: 0, random });
+          expect(jitteredWait(attempt, policy)).to.equal(scheduledWait(attempt, policy));
+        }),
+        200,
+      );
+    });
+
+    it('shortens each scheduled wait by at most the jitter fraction, and keeps the end of the schedule', () => {
+      check(
+        fc.property(policyArb, fc.integer({ min: 1, max: 12 }), ({ initial, factor, extra, jitter, roll }, attempt) => {
+          fc.pre(jitter > 0);
+          const policy = resolveRetryPolicy({ initial, factor, max: initial + extra, jitter, random: () => roll });
+          const wait = scheduledWait(attempt, policy);
+          const jittered = jitteredWait(attempt, policy);
+          if (wait === undefined) expect(jittered).to.equal(undefined);
+          else {
+            expect(jittered).to.be.at.most(wait);
+            expect(jittered).to.be.at.least(wait * (1 - jitter) - 1e-9);
+            expect(jittered).to.be.closeTo(wait * (1 - jitter * roll), 1e-6 * wait);
+          }
+        }),
+        300,
       );
     });
   });

@@ -38,7 +38,7 @@ const padding = (): fc.Arbitrary<string> => fc.constantFrom('', '', '', ' ', '\t
 const requestLikeLine = (): fc.Arbitrary<string> =>
   fc
     .tuple(
-      fc.oneof(operator(), fc.constantFrom('', '++', 'x', '**', '÷', '+ +')),
+      fc.oneof(operator(), fc.constantFrom('', '++', 'x', '**', '÷', '+ +', 'a', 'e', 'E', 'S', '!', '&', '=', '.', '0', '\\', ']', '-+')),
       fc.array(fc.oneof(decimalText(), finiteDouble().map(formatNumber)), { minLength: 1, maxLength: 4 }),
       fc.array(padding(), { minLength: 10, maxLength: 10 }),
     )
