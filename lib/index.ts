@@ -29,7 +29,7 @@ export type { RxnetErrorCode, InvalidOptionInfo, TimeoutInfo, ConnectionInfo, Pr
 // --- Protocol: pure values and functions of the calc protocol ---
 export { OPERATORS, CODE_OK, CODE_ERROR } from './protocol/types.js';
 export type { Operator, CalcRequest, CalcFailure, ParsedRequest, CalcOutcome, CalcReply } from './protocol/types.js';
-export { requestSchema, requestFieldsSchema } from './protocol/requestSchema.js';
+export { requestSchema } from './protocol/requestSchema.js';
 export { parseRequest } from './protocol/parseRequest.js';
 export { evaluateRequest } from './protocol/evaluateRequest.js';
 export { encodeOutcome, formatNumber, ERROR_REPLY } from './protocol/encodeOutcome.js';
@@ -64,10 +64,8 @@ export { serveTcp, type ServeTcpOptions } from './server/serveTcp.js';
 export { serveUdp, type ServeUdpOptions } from './server/serveUdp.js';
 export { startServer, type RunningServer, type ServerHooks, type CloseOptions } from './server/startServer.js';
 export { ServerStats, type ServerStatsSnapshot } from './server/ServerStats.js';
-export { LatencyHistogram } from './stats/LatencyHistogram.js';
-export { TokenBuckets, type TokenBucketOptions } from './timing/TokenBuckets.js';
+
 export {
-  resolveServerOptions,
   SERVER_DEFAULTS,
   FRAMINGS,
   TRANSPORTS,
@@ -77,29 +75,8 @@ export {
 } from './server/serverOptions.js';
 
 // --- Discovery: SSDP announce and discover (HTTP-over-UDP on a multicast group) ---
-export {
-  SSDP_GROUP,
-  SSDP_PORT,
-  SSDP_ALL,
-  SSDP_DISCOVER,
-  RXNET_SERVICE_TYPE,
-  MAX_MX,
-  MAX_SSDP_DATAGRAM,
-  NOTIFY_SUBTYPES,
-} from './discovery/SsdpMessage.js';
-export type {
-  SsdpMessage,
-  SsdpSearch,
-  SsdpSearchResponse,
-  SsdpNotify,
-  NotifySubtype,
-  ExtraHeaders,
-  InvalidSsdpMessage,
-  ParsedSsdpMessage,
-  ReceivedSsdp,
-} from './discovery/SsdpMessage.js';
-export { parseSsdpMessage } from './discovery/parseSsdpMessage.js';
-export { formatSsdpMessage } from './discovery/formatSsdpMessage.js';
+export { SSDP_GROUP, SSDP_PORT, RXNET_SERVICE_TYPE } from './discovery/SsdpMessage.js';
+
 export {
   formatLocation,
   parseLocation,
@@ -108,31 +85,16 @@ export {
   type ServiceLocation,
   type LocationTransport,
 } from './discovery/ServiceLocation.js';
-export { searchResponseDelay } from './discovery/searchResponseDelay.js';
-export { serviceUsn, responseTargetFor, searchResponse, notification, type AnnouncedService } from './discovery/AnnouncedService.js';
-export { answerSearches, type SearchAnswer, type AnswerSearchesOptions } from './discovery/answerSearches.js';
 export { announce, type AnnounceEvent, type AnnounceHooks } from './discovery/announce.js';
 export { discover, type DiscoverHooks } from './discovery/discover.js';
-export { toDiscoveredService, type DiscoveredService } from './discovery/DiscoveredService.js';
-export { watchSsdp } from './discovery/watchSsdp.js';
-export {
-  resolveAnnounceOptions,
-  resolveDiscoverOptions,
-  resolveSsdpNetworkOptions,
-  ANNOUNCE_DEFAULTS,
-  DISCOVER_DEFAULTS,
-  SSDP_NETWORK_DEFAULTS,
-  type AnnounceOptions,
-  type DiscoverOptions,
-  type SsdpNetworkOptions,
-} from './discovery/discoveryOptions.js';
+export type { DiscoveredService } from './discovery/DiscoveredService.js';
+export type { AnnounceOptions, DiscoverOptions } from './discovery/discoveryOptions.js';
 
 // --- Client: TCP (and TLS, Unix sockets) ---
 export { connectTcp, type ConnectTcpOptions } from './transport/connectTcp.js';
 export { connectTls, type ConnectTlsOptions } from './transport/connectTls.js';
 export { createTcpClient, type TcpClient } from './client/tcpClient.js';
 export {
-  resolveTcpClientOptions,
   TCP_CLIENT_DEFAULTS,
   STREAM_TRANSPORTS,
   type TcpClientOptions,
@@ -140,7 +102,7 @@ export {
   type StreamTransport,
   type TrustedCertificates,
 } from './client/tcpClientOptions.js';
-export { reconnectDelay, type ReconnectOptions } from './client/reconnectDelay.js';
+export type { ReconnectOptions } from './client/reconnectDelay.js';
 export type { TcpSessionInfo } from './client/TcpSession.js';
 export {
   CONNECTION_STATE_IDLE,
@@ -154,14 +116,12 @@ export {
 
 // --- Client: retry policy, UDP, calc client ---
 export { retryWithBackoff } from './operators/retryWithBackoff.js';
-export { resolveRetryPolicy, RETRY_DEFAULTS, type RetryPolicy } from './operators/retryPolicy.js';
+export { RETRY_DEFAULTS, type RetryPolicy } from './operators/retryPolicy.js';
 export { backoffDelay, withJitter, type BackoffOptions } from './timing/backoffDelay.js';
 export { openUdp, type OpenUdpOptions, type UdpClientSocket } from './transport/openUdp.js';
 export { udpRequest, type UdpRequestOptions } from './client/udpRequest.js';
-export { RecentPorts } from './client/RecentPorts.js';
 export { createCalcClient, type CalcClient } from './client/calcClient.js';
 export {
-  resolveCalcClientOptions,
   CALC_CLIENT_DEFAULTS,
   CALC_CLIENT_TRANSPORTS,
   type CalcClientOptions,

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { notification, responseTargetFor, searchResponse, serviceUsn, type AnnouncedService } from '../../lib/index.js';
+import { notification, responseTargetFor, searchResponse, serviceUsn, type AnnouncedService } from '../../lib/discovery/AnnouncedService.js';
 
 const service: AnnouncedService = {
   serviceType: 'urn:rxnet:service:calc:1',

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { toDiscoveredService, type ParsedSsdpMessage, type ReceivedSsdp } from '../../lib/index.js';
+import { toDiscoveredService } from '../../lib/discovery/DiscoveredService.js';
+import { type ParsedSsdpMessage, type ReceivedSsdp } from '../../lib/discovery/SsdpMessage.js';
 
 const TYPE = 'urn:rxnet:service:calc:1';
 const from = { address: '10.0.0.7', port: 1900, family: 'IPv4' };

@@ -1,14 +1,9 @@
 import { expect } from 'chai';
 import { mergeMap, of } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import {
-  answerSearches,
-  searchResponse,
-  type AnnouncedService,
-  type ParsedSsdpMessage,
-  type ReceivedSsdp,
-  type SearchAnswer,
-} from '../../lib/index.js';
+import { answerSearches, type SearchAnswer } from '../../lib/discovery/answerSearches.js';
+import { searchResponse, type AnnouncedService } from '../../lib/discovery/AnnouncedService.js';
+import { type ParsedSsdpMessage, type ReceivedSsdp } from '../../lib/discovery/SsdpMessage.js';
 
 const service: AnnouncedService = {
   serviceType: 'urn:rxnet:service:calc:1',

@@ -1,15 +1,8 @@
 import { expect } from 'chai';
 import { asyncScheduler } from 'rxjs';
-import {
-  announce,
-  discover,
-  ERR_RXNET_INVALID_OPTION,
-  resolveAnnounceOptions,
-  resolveDiscoverOptions,
-  resolveSsdpNetworkOptions,
-  RxnetInvalidOptionError,
-  watchSsdp,
-} from '../../lib/index.js';
+import { announce, discover, ERR_RXNET_INVALID_OPTION, RxnetInvalidOptionError } from '../../lib/index.js';
+import { resolveAnnounceOptions, resolveDiscoverOptions, resolveSsdpNetworkOptions } from '../../lib/discovery/discoveryOptions.js';
+import { watchSsdp } from '../../lib/discovery/watchSsdp.js';
 
 /** Runs `fn`, expecting it to throw an RxnetInvalidOptionError with exactly `message`. */
 function expectInvalid(fn: () => unknown, message: string): void {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { MAX_MX, searchResponseDelay } from '../../lib/index.js';
+import { MAX_MX } from '../../lib/discovery/SsdpMessage.js';
+import { searchResponseDelay } from '../../lib/discovery/searchResponseDelay.js';
 
 describe('searchResponseDelay', () => {
   it('is random() of MX seconds, in whole milliseconds', () => {

@@ -1,11 +1,7 @@
 import { expect } from 'chai';
-import {
-  formatSsdpMessage,
-  MAX_SSDP_DATAGRAM,
-  parseSsdpMessage,
-  type ParsedSsdpMessage,
-  type SsdpMessage,
-} from '../../lib/index.js';
+import { formatSsdpMessage } from '../../lib/discovery/formatSsdpMessage.js';
+import { MAX_SSDP_DATAGRAM, type ParsedSsdpMessage, type SsdpMessage } from '../../lib/discovery/SsdpMessage.js';
+import { parseSsdpMessage } from '../../lib/discovery/parseSsdpMessage.js';
 
 const USN = 'uuid:0b6f1c2e-7a8d-4c3b-9e5f-1a2b3c4d5e6f::urn:rxnet:service:calc:1';
 const crlf = (...lines: string[]) => `${lines.join('\r\n')}\r\n\r\n`;
