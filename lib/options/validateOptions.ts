@@ -10,6 +10,15 @@ import { RxnetInvalidOptionError } from '../errors.js';
  * @throws RxnetInvalidOptionError naming the first bad option, its value and what is allowed
  *   (`Invalid port "abc" (expected an integer 0-65535)`), or the unknown option.
  */
+/** Describes any value as text for an error message, even one that String() cannot convert. */
+function describe(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
 export function validateOptions<T>(schema: z.ZodType<T>, merged: Record<string, unknown>): Readonly<T> {
   const result = schema.safeParse(merged);
   if (result.success) return Object.freeze(result.data);
@@ -17,7 +26,7 @@ export function validateOptions<T>(schema: z.ZodType<T>, merged: Record<string, 
   if (issue?.code === 'unrecognized_keys') {
     const names = issue.keys.join(', ');
     throw new RxnetInvalidOptionError(
-      { option: names, value: String(merged[issue.keys[0] ?? '']), expected: 'a known option' },
+      { option: names, value: describe(merged[issue.keys[0] ?? '']), expected: 'a known option' },
       `Unknown option ${names}`,
     );
   }
@@ -28,7 +37,7 @@ export function validateOptions<T>(schema: z.ZodType<T>, merged: Record<string, 
   const option = String(issue?.path[0] ?? 'options');
   throw new RxnetInvalidOptionError({
     option,
-    value: String(merged[option]),
+    value: describe(merged[option]),
     expected: issue?.message ?? 'a valid value',
   });
 }

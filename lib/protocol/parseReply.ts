@@ -13,7 +13,9 @@ const replySchema = z
     return digits === undefined
       ? { code: CODE_ERROR, value: -1, text }
       : { code: CODE_OK, value: Number(digits), text };
-  });
+  })
+  // No calc result is infinite (the server answers 300,-1 instead), so `200,1e999` is no reply.
+  .refine((reply) => Number.isFinite(reply.value), { error: 'a result must be a finite number' });
 
 /** A parsed reply, or why the text is not one. */
 export type ParsedReply =

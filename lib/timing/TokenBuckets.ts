@@ -10,7 +10,8 @@ export interface TokenBucketOptions {
 
 /**
  * Token buckets keyed by a string (a source address): each key may take `burst` tokens at once
- * and `rate` per second after that. Memory is bounded by `maxKeys`. Pure: the caller passes the
+ * and `rate` per second after that. Memory is bounded by `maxKeys`: beyond it the least recently
+ * used key is forgotten, and new keys start with one token instead of a burst. Pure: the caller passes the
  * time, so tests need no clock.
  *
  * Example:
@@ -31,12 +32,17 @@ export class TokenBuckets {
   take(key: string, nowMs: number): boolean {
     const bucket = this.buckets.get(key);
     if (bucket === undefined) {
+      // While the table is full, a new key gets one token, not a burst: otherwise cycling through
+      // more than maxKeys forged sources would evict a victim's empty bucket and hand it a fresh
+      // burst again and again.
+      let tokens = this.options.burst;
       if (this.buckets.size >= this.maxKeys) {
         const oldest = this.buckets.keys().next().value;
         if (oldest !== undefined) this.buckets.delete(oldest);
+        tokens = Math.min(1, tokens);
       }
-      this.buckets.set(key, { tokens: this.options.burst - 1, at: nowMs });
-      return this.options.burst >= 1;
+      this.buckets.set(key, { tokens: tokens - 1, at: nowMs });
+      return tokens >= 1;
     }
     // Refresh its place as the most recently used.
     this.buckets.delete(key);

@@ -34,3 +34,14 @@ describe('TokenBuckets', () => {
     expect(buckets.take('a', 0), 'a was kept, and is empty').to.equal(false);
   });
 });
+
+describe('TokenBuckets under a flood of forged sources (regression: issue 7 amplification bypass)', () => {
+  it('gives a new key one token, not a burst, while the table is full, so cycling sources cannot refill a victim', () => {
+    const buckets = new TokenBuckets({ rate: 1, burst: 5, maxKeys: 3 });
+    const spent = Array.from({ length: 6 }, () => buckets.take('victim', 0)).filter(Boolean).length;
+    expect(spent, 'the victim spends its burst').to.equal(5);
+    for (const key of ['a', 'b', 'c', 'd']) buckets.take(key, 0); // evicts the victim
+    const again = Array.from({ length: 5 }, () => buckets.take('victim', 0)).filter(Boolean).length;
+    expect(again, 'a forgotten victim comes back with one token').to.equal(1);
+  });
+});
