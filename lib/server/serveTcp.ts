@@ -7,6 +7,9 @@ import type { TcpConnection } from '../transport/TcpConnection.js';
 import type { Framing } from './serverOptions.js';
 import { ServerStats } from './ServerStats.js';
 
+/** The most bytes of one read a connection gets framed and answered per turn of the event loop. */
+const READ_SLICE_BYTES = 4096;
+
 /** Options of {@link serveTcp}. */
 export interface ServeTcpOptions extends ListenTcpOptions {
   /** `line` (`\n`-terminated requests) or `chunk` (each read is one request). Defaults to `line`. */
@@ -53,6 +56,8 @@ export function serveTcp(options: ServeTcpOptions, pipeline: OperatorFunction<Fr
   const stats = options.stats ?? new ServerStats();
   const listen = options.listen ?? listenTcp;
   return listen({
+    // Line framing is free to cut reads anywhere: slice them for fairness between connections.
+    ...(options.framing === 'chunk' ? {} : { readSliceBytes: READ_SLICE_BYTES }),
     ...options,
     stopAccepting$: options.stop$,
     onRefused: () => {

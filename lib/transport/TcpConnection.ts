@@ -39,7 +39,12 @@ export interface TcpConnection {
 }
 
 /** Wraps a connected socket as a {@link TcpConnection}. Internal to the transports. */
-export function createTcpConnection(socket: Socket, id: number, family = socket.remoteFamily ?? 'IPv4'): TcpConnection {
+export function createTcpConnection(
+  socket: Socket,
+  id: number,
+  family = socket.remoteFamily ?? 'IPv4',
+  sliceBytes?: number,
+): TcpConnection {
   const remote: SocketAddress = {
     address: socket.remoteAddress ?? '',
     port: socket.remotePort ?? 0,
@@ -99,8 +104,41 @@ export function createTcpConnection(socket: Socket, id: number, family = socket.
       subscriber.complete();
       return undefined;
     }
-    const onData = (chunk: Buffer): void => subscriber.next(chunk);
-    const onEnd = (): void => subscriber.complete();
+    // Fairness: a big read is handed on in slices, one per turn of the event loop, with reading
+    // held meanwhile, so one greedy connection cannot make every other one wait for a whole read.
+    let rest: Buffer | undefined;
+    let nextSlice: NodeJS.Immediate | undefined;
+    let releaseSliceHold: (() => void) | undefined;
+    const deliver = (chunk: Buffer): void => {
+      if (sliceBytes === undefined || chunk.length <= sliceBytes) {
+        rest = undefined;
+        subscriber.next(chunk);
+        return;
+      }
+      rest = chunk.subarray(sliceBytes);
+      subscriber.next(chunk.subarray(0, sliceBytes));
+      if (rest === undefined || subscriber.closed) return;
+      releaseSliceHold ??= hold();
+      nextSlice ??= setImmediate(deliverRest);
+    };
+    const deliverRest = (): void => {
+      nextSlice = undefined;
+      if (rest !== undefined) deliver(rest);
+      if (rest === undefined && releaseSliceHold !== undefined) {
+        releaseSliceHold();
+        releaseSliceHold = undefined;
+      }
+    };
+    const onData = (chunk: Buffer): void => deliver(chunk);
+    const onEnd = (): void => {
+      // The peer ended while a slice was waiting: hand on the rest first (no byte is lost).
+      while (rest !== undefined && !subscriber.closed) {
+        const current: Buffer = rest;
+        rest = undefined;
+        subscriber.next(current);
+      }
+      subscriber.complete();
+    };
     const onError = (err: Error): void => subscriber.error(err);
     socket.on('data', onData);
     socket.on('end', onEnd);
@@ -110,6 +148,11 @@ export function createTcpConnection(socket: Socket, id: number, family = socket.
     applyFlow();
     return () => {
       reading = false;
+      if (nextSlice !== undefined) clearImmediate(nextSlice);
+      nextSlice = undefined;
+      rest = undefined;
+      releaseSliceHold?.();
+      releaseSliceHold = undefined;
       socket.off('data', onData);
       socket.off('end', onEnd);
       socket.off('close', onEnd);

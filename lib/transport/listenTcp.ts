@@ -13,6 +13,11 @@ export interface ListenTcpOptions {
   readonly path?: string;
   /** Connections beyond this many open ones are closed as soon as they arrive. Defaults to no limit. */
   readonly maxConnections?: number;
+  /**
+   * Hand inbound bytes on in slices of at most this many, one per turn of the event loop, so one
+   * connection that sends a lot cannot delay all others by a whole read. Defaults to no slicing.
+   */
+  readonly readSliceBytes?: number;
   /** A connection with no traffic either way for this long is closed. Defaults to 0 (never). */
   readonly idleTimeoutMs?: number;
   /**
@@ -80,7 +85,7 @@ export function listenTcp(options: ListenTcpOptions = {}): Observable<TcpConnect
       if ((options.idleTimeoutMs ?? 0) > 0) {
         socket.setTimeout(options.idleTimeoutMs ?? 0, () => socket.destroy());
       }
-      subscriber.next(createTcpConnection(socket, nextId++, options.path === undefined ? undefined : 'unix'));
+      subscriber.next(createTcpConnection(socket, nextId++, options.path === undefined ? undefined : 'unix', options.readSliceBytes));
     };
     const onDrop = (): void => options.onRefused?.();
     const onError = (err: Error): void => subscriber.error(err);
