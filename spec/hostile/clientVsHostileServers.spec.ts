@@ -36,15 +36,15 @@ describe('clients against hostile servers', function () {
   describe('node cli/client.js over TCP', () => {
     it('prints only right answers against a server that sends garbage, binary, over-long, extra, split, cut, late and reordered replies', async () => {
       server = await startHostileTcpServer(Object.keys(TCP_MOVES), 3);
-      const lines = requestLines(24);
+      const lines = requestLines(18);
       const answered = await expectOnlyRightAnswers(['--port', String(server.port), '--timeout', '0.1', '--expb', '--max-timeout', '0.2'], lines);
-      expect(answered, 'some requests answered (a bad reply ends a request unless it is a timeout or a broken connection)').to.be.greaterThan(5);
+      expect(answered, 'some requests answered (a bad reply ends a request unless it is a timeout or a broken connection)').to.be.greaterThan(3);
       expect(server.requests()).to.be.greaterThan(lines.length);
     });
 
-    // BUG: the same as over UDP below: a short `200,1e999` passes the TCP client's isReply
-    // (parseReply), so the CLI prints it as the answer to "+,2,1".
-    it.skip('never prints a non-finite "answer" from a TCP server', async () => {
+    // Regression (fixed in 23d1b66): a short `200,1e999` passed the TCP client's isReply
+    // (parseReply), so the CLI printed it as the answer to "+,2,1".
+    it('never prints a non-finite "answer" from a TCP server', async () => {
       server = await startHostileTcpServer(['infinite'], 1, TCP_NON_ANSWERS);
       await expectOnlyRightAnswers(['--port', String(server.port), '--timeout', '0.1'], requestLines(3));
     });
@@ -53,18 +53,16 @@ describe('clients against hostile servers', function () {
   describe('node cli/client.js over UDP', () => {
     it('prints only right answers against a server that sends garbage first, duplicates, replies from another port, drops and late replies', async () => {
       server = await startHostileUdpServer(UDP_MOVES, 5);
-      const lines = requestLines(24);
+      const lines = requestLines(18);
       const answered = await expectOnlyRightAnswers(['--udp', '--port', String(server.port), '--timeout', '0.05', '--expb', '--max-timeout', '0.2'], lines);
-      expect(answered).to.be.greaterThan(20);
+      expect(answered).to.be.greaterThan(14);
     });
 
-    // BUG: parseReply accepts `200,NUMBER` whatever NUMBER's size: `200,1e999` (value Infinity)
-    // and a 10,000-digit line are valid replies to it, and udpRequest has no reply length limit
-    // (TCP has maxReplyLength 1024), so the UDP client takes them as answers and the CLI prints
-    // them instead of waiting for the real one. No calc result is infinite (docs/protocol.md,
-    // Results): parseReply should refuse a number that does not read back as a finite double,
-    // and udpRequest should ignore datagrams over a reply limit.
-    it.skip('never prints a non-finite or 10,000-digit "answer" from a UDP server', async () => {
+    // Regression (fixed in 23d1b66): parseReply took `200,1e999` and a 10,000-digit number (value
+    // Infinity) as replies, so the UDP client and the CLI printed them instead of the real answer.
+    // (UDP has no reply length limit: a datagram is at most 64 KiB, and a well-formed but wrong
+    // finite answer, however long, is a lie no client can detect.)
+    it('never prints a non-finite or 10,000-digit "answer" from a UDP server', async () => {
       server = await startHostileUdpServer(UDP_NON_ANSWERS, 9);
       await expectOnlyRightAnswers(['--udp', '--port', String(server.port), '--timeout', '0.1'], requestLines(6));
     });

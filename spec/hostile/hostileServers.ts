@@ -50,7 +50,7 @@ export const TCP_MOVES: Readonly<Record<string, TcpMove>> = {
   },
 };
 
-/** A move that makes the client print a non-answer (see the skipped BUG test in clientVsHostileServers.spec.ts). */
+/** A move that once made the client print a non-answer (see the regression test in clientVsHostileServers.spec.ts). */
 export const TCP_NON_ANSWERS: Readonly<Record<string, TcpMove>> = {
   infinite: (socket) => socket.write('200,1e999\n'),
 };
@@ -127,8 +127,8 @@ export const UDP_MOVES: Readonly<Record<string, UdpMove>> = {
 };
 
 /**
- * Moves that make the client print something that is not an answer: a number no double can hold,
- * and a 10,000-digit line. Kept apart: see the skipped BUG test in clientVsHostileServers.spec.ts.
+ * Moves that once made the client print something that is not an answer: a number no double can
+ * hold, and a 10,000-digit one (see the regression tests in clientVsHostileServers.spec.ts).
  */
 export const UDP_NON_ANSWERS: Readonly<Record<string, UdpMove>> = {
   infinite: (line) => [

@@ -128,16 +128,11 @@ describe('limits under hostile load (node cli/server.js)', function () {
     }
   });
 
-  // BUG (amplification, design): the per-source buckets are an LRU of 10,000 addresses
-  // (TokenBuckets maxKeys), and a forgotten source starts again with a full burst. A flood with
-  // forged sources that cycles through more than 10,000 addresses therefore gets every address
-  // its whole burst again and again: the cap on what the server sends to one victim, and on its
-  // total reply rate, is gone. Measured: at udpRate 10 / udpBurst 100, a limited source that
-  // should get ~10 more replies in the next second gets 100 after 10,050 other sources sent one
-  // datagram each. Fix: evict only buckets that have refilled (they hold no state), refuse or
-  // shrink the burst of new sources while the table is full of non-full buckets, and add a global
-  // reply rate; key IPv6 sources by /64.
-  it.skip('keeps a flooding source limited even after more than 10,000 other sources', async function () {
+  // Regression (fixed in 23d1b66): the buckets are an LRU of 10,000 sources, and an evicted source
+  // came back with a full burst, so a forged-source flood cycling through more addresses was not
+  // capped (100 replies where the rate allows ~22). Now a new source gets one token while the
+  // table is full.
+  it('keeps a flooding source limited even after more than 10,000 other sources', async function () {
     this.timeout(20000);
     const udp = await startServer({ transport: 'udp', port: 0, udpRate: 10, udpBurst: 100 });
     const sockets: UdpSocket[] = [];

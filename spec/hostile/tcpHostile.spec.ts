@@ -54,29 +54,29 @@ describe('hostile clients against node cli/server.js over TCP', function () {
   });
 
   it('answers random bytes with one reply per line (300,-1 for garbage and over-long lines), then ends', async () => {
-    const exchanges = await underAttack(700, () => randomBytes(server.port, { connections: 8, bytesEach: 32 * 1024, seed: 7, maxLineLength: 4096, writeMax: 1024, pauseMs: 5 }));
+    const exchanges = await underAttack(500, () => randomBytes(server.port, { connections: 8, bytesEach: 32 * 1024, seed: 7, maxLineLength: 4096, writeMax: 1024, pauseMs: 5 }));
     expect(exchanges.reduce((n, e) => n + e.expected.length, 0)).to.be.greaterThan(8 * 250);
     expectAllAnswered(exchanges);
   });
 
   it('answers each 1 MiB line with one 300,-1, discarding it as it streams in, and the next request rightly', async () => {
-    const exchanges = await underAttack(700, () => megabyteLines(server.port, { connections: 8, linesEach: 4 }));
+    const exchanges = await underAttack(500, () => megabyteLines(server.port, { connections: 8, linesEach: 4 }));
     expectAllAnswered(exchanges);
   });
 
   it('answers slowloris clients (a byte every 50 ms) as each of their lines completes', async () => {
-    const exchanges = await underAttack(800, () => slowloris(server.port, { connections: 20, byteEveryMs: 50, durationMs: 700 }));
-    expect(exchanges[0]?.expected.length).to.be.at.least(2);
+    const exchanges = await underAttack(600, () => slowloris(server.port, { connections: 20, byteEveryMs: 50, durationMs: 500 }));
+    expect(exchanges[0]?.expected.length).to.be.at.least(1);
     expectAllAnswered(exchanges);
   });
 
   it('holds 500 connections opened at once and answers a request on every one of them', async () => {
-    const flood = await underAttack(700, () => connectionFlood(server.port, { connections: 500, batch: 50, pauseMs: 20, replyTimeoutMs: 3000 }));
+    const flood = await underAttack(500, () => connectionFlood(server.port, { connections: 500, batch: 50, pauseMs: 20, replyTimeoutMs: 3000 }));
     expect(flood).to.deep.equal({ opened: 500, answered: 500, refused: 0 });
   });
 
   it('goes on serving when clients reset (RST) with hundreds of requests in flight', async () => {
-    const resets = await underAttack(700, () => abruptResets(server.port, { durationMs: 600, parallel: 2, requestsEach: 500, pauseMs: 20 }));
+    const resets = await underAttack(500, () => abruptResets(server.port, { durationMs: 450, parallel: 2, requestsEach: 500, pauseMs: 20 }));
     expect(resets).to.be.greaterThan(10);
   });
 
@@ -115,7 +115,7 @@ describe('hostile clients against node cli/server.js over TCP', function () {
   // schema) a read of 64 KiB took 40-70 ms to answer, and one such client raised another's p50
   // from 0.3 ms to 25-40 ms and its p99 to 100-250 ms. Now p50 1-2.5 ms, p99 11-21 ms here.
   it('keeps a well-behaved client within its normal latency while another pipelines as fast as it can', async () => {
-    const [, probe] = await Promise.all([greedyPipeliner(server.port, { durationMs: 700 }), probeTcp(server.port, { durationMs: 700, replyTimeoutMs: 2000 })]);
+    const [, probe] = await Promise.all([greedyPipeliner(server.port, { durationMs: 500 }), probeTcp(server.port, { durationMs: 500, replyTimeoutMs: 2000 })]);
     expectUnharmed(probe, baseline);
     expect(probe.p50, 'p50').to.be.lessThan(Math.max(5, 5 * baseline.p50));
   });

@@ -92,7 +92,8 @@ export function referenceReply(line: string): string {
 
 /**
  * A reply as a client reads it: blanks before, blanks and line ends after, then exactly `300,-1`
- * or `200,-?DIGITS[.DIGITS][e[+-]DIGITS]` (what String(n) can print). Returns its value.
+ * or `200,-?DIGITS[.DIGITS][e[+-]DIGITS]` (what String(n) can print) that reads as a finite
+ * double. Returns its value.
  */
 export function referenceReplyValue(text: string): number | undefined {
   let start = 0;
@@ -117,7 +118,10 @@ export function referenceReplyValue(text: string): number | undefined {
     [i, n] = digitsAt(number, i);
     if (n === 0) return undefined;
   }
-  return i === number.length ? Number(number) : undefined;
+  if (i !== number.length) return undefined;
+  // No calc result is infinite, so a number that overflows a double is no reply.
+  const value = Number(number);
+  return Number.isFinite(value) ? value : undefined;
 }
 
 /** What a framer yields for a line over the limit, in these tests. */
