@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { parseServerArgs } from '../../cli/src/serverCommand.js';
 import { runCli, startCli } from '../helpers/childProcess.js';
 import { closed, exchange, openSocket, readLines } from '../helpers/rawTcp.js';
 import { openUdpProbe } from '../helpers/rawUdp.js';
@@ -95,7 +96,15 @@ describe('node cli/server.js', function () {
     [['--bogus'], 'rxnet server: Unknown flag --bogus (see --help)'],
     [['stray'], 'rxnet server: Unexpected argument "stray" (the server takes only flags; see --help)'],
   ];
+  // Every usage error is checked in-process (fast); three of them also end to end, through the
+  // launcher, for the exit code 2 and the single stderr line with no stack trace.
   for (const [args, message] of usageErrors) {
+    it(`rejects ${args.join(' ')} with "${message.replace('rxnet server: ', '')}"`, () => {
+      expect(() => parseServerArgs(args)).to.throw(message.replace('rxnet server: ', ''));
+    });
+  }
+  for (const index of [0, 4, 10]) {
+    const [args, message] = usageErrors[index] as [string[], string];
     it(`exits 2 with one line for ${args.join(' ')}`, async () => {
       const result = await runCli(SERVER, args);
       expect(result.code).to.equal(2);
