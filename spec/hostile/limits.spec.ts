@@ -99,10 +99,11 @@ describe('limits under hostile load (node cli/server.js)', function () {
       expect(replies, `replies to the flooder in ${elapsedS.toFixed(2)} s`).to.be.at.most(200 + Math.ceil(100 * (elapsedS + 0.3)));
       expect(stats['rate-limited'], 'the limit engaged').to.be.greaterThan(1000);
       expect(replies, 'its burst at least').to.be.at.least(200);
-      // Some of a flood is lost before the server reads it (its socket buffer overflows); what it read:
+      // Some of a flood is lost before the server reads it (its socket buffer overflows); what it
+      // read from the flooder (a missing probe request may or may not have been read):
       const fromFlooder = stats['requests']! - probe.answered - probe.missing;
       expect(stats['replies']! + stats['rate-limited']!, 'every datagram read answered or rate-limited').to.equal(stats['requests']);
-      expect(stats['rate-limited'], 'refusals counted').to.equal(fromFlooder - replies);
+      expect(stats['rate-limited'], 'refusals counted').to.be.within(fromFlooder - replies, fromFlooder - replies + probe.missing);
       // Amplification: bytes sent to the source over the bytes of it the server read; an
       // unlimited server gives 23 / 5 = 4.6 here.
       expect(replyBytes / (fromFlooder * request.length), 'amplification').to.be.lessThan(1);
