@@ -60,6 +60,7 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
     process.off('SIGINT', shutdown);
     process.off('SIGTERM', shutdown);
     stats?.unsubscribe();
+    if (stats !== undefined) process.stdout.write(`${formatStats(server.snapshot())}\n`);
     setTimeout(() => process.exit(EXIT_OK), SHUTDOWN_DEADLINE_MS).unref();
     // ssdp:byebye goes out while the server finishes what it received.
     void Promise.all([announcer?.stop(), server.close({ graceMs: request.graceMs })]).then(() => {

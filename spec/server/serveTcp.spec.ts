@@ -116,29 +116,32 @@ describe('serveTcp', () => {
       ).subscribe();
     });
     const client = await openSocket(port);
-    client.pause();
-    // "/,1,3" is 6 bytes and its reply 23: the replies outgrow the requests almost four times.
-    const chunk = Buffer.from('/,1,3\n'.repeat(10000));
-    let sent = 0;
-    const deadline = Date.now() + 4000;
-    while (Date.now() < deadline) {
-      const conn = connections[0];
-      if (conn !== undefined && conn.socket.isPaused() && sent > 0 && client.writableLength > 0) break;
-      client.write(chunk);
-      sent += chunk.length;
-      await sleep(5);
+    try {
+      client.pause();
+      // "/,1,3" is 6 bytes and its reply 23: the replies outgrow the requests almost four times.
+      const chunk = Buffer.from('/,1,3\n'.repeat(10000));
+      let sent = 0;
+      const deadline = Date.now() + 4000;
+      while (Date.now() < deadline) {
+        const conn = connections[0];
+        if (conn !== undefined && conn.socket.isPaused() && sent > 0 && client.writableLength > 0) break;
+        client.write(chunk);
+        sent += chunk.length;
+        await sleep(5);
+      }
+      await sleep(200);
+      const conn = connections[0] as TcpConnection;
+      const readBefore = conn.socket.bytesRead;
+      await sleep(300);
+      expect(conn.socket.isPaused(), 'server reading paused').to.equal(true);
+      expect(conn.socket.bytesRead, 'no more read while paused').to.equal(readBefore);
+      expect(conn.socket.bytesRead).to.be.lessThan(sent);
+      // Its own buffer stays small: one chunk's replies over the high-water mark at most.
+      expect(conn.socket.writableLength).to.be.lessThan(512 * 1024);
+    } finally {
+      client.destroy();
+      subscription.unsubscribe();
     }
-    await sleep(200);
-    const conn = connections[0] as TcpConnection;
-    const readBefore = conn.socket.bytesRead;
-    await sleep(300);
-    expect(conn.socket.isPaused(), 'server reading paused').to.equal(true);
-    expect(conn.socket.bytesRead, 'no more read while paused').to.equal(readBefore);
-    expect(conn.socket.bytesRead).to.be.lessThan(sent);
-    // Its own buffer stays small: one chunk's replies over the high-water mark at most.
-    expect(conn.socket.writableLength).to.be.lessThan(512 * 1024);
-    client.destroy();
-    subscription.unsubscribe();
   });
 });
 
