@@ -1,6 +1,7 @@
 /**
- * Root hooks: after the whole run, no socket, server or timer may be left open. Mocha would hang
- * on such a leak; this fails the run with the list instead.
+ * Root hooks: after the run (in parallel mode: after each spec file, in its worker), no socket,
+ * server, timer or child process may be left open. Mocha would hang on such a leak; this fails
+ * the run with the list instead.
  */
 const LEAKY = new Set(['TCPSocketWrap', 'TCPServerWrap', 'TCPWrap', 'UDPWrap', 'Timeout', 'TLSWrap', 'ProcessWrap']);
 
