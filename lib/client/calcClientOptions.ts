@@ -2,29 +2,18 @@ import { z } from 'zod';
 import { RxnetInvalidOptionError } from '../errors.js';
 import { validateOptions } from '../options/validateOptions.js';
 import { resolveRetryPolicy, type RetryPolicy } from '../operators/retryPolicy.js';
-import type { TcpClientInput, TrustedCertificates } from './tcpClientOptions.js';
+import type { TcpClientInput } from './tcpClientOptions.js';
 import { transportRuleBroken } from './transportRuleBroken.js';
+import type { EndpointOptions } from './EndpointOptions.js';
 
 /** The transports a calc client can use: TCP, UDP, TLS over TCP and Unix domain stream sockets. */
 export const CALC_CLIENT_TRANSPORTS = ['tcp', 'udp', 'tls', 'unix'] as const;
 export type CalcClientTransport = (typeof CALC_CLIENT_TRANSPORTS)[number];
 
 /** Every calc client option, resolved. */
-export interface CalcClientOptions {
+export interface CalcClientOptions extends EndpointOptions {
   /** `tcp`, `udp`, `tls` or `unix` (needs `path`). Defaults to `tcp`. */
   readonly transport: CalcClientTransport;
-  /** The server's host (`::1` for IPv6 loopback). Defaults to `127.0.0.1`. Not used by `unix`. */
-  readonly host: string;
-  /** The server's port. Defaults to 9000. Not used by `unix`. */
-  readonly port: number;
-  /** `unix` only, and required there: the path of the server's socket file. */
-  readonly path?: string | undefined;
-  /** `tls` only: the certificates to trust instead of the system's CAs, e.g. a self-signed server's own certificate. */
-  readonly ca?: TrustedCertificates | undefined;
-  /** `tls` only: the name the server's certificate must carry (and SNI). Defaults to `host`. */
-  readonly servername?: string | undefined;
-  /** `tls` only: refuse a server whose certificate cannot be verified. Defaults to true. */
-  readonly rejectUnauthorized?: boolean | undefined;
   /**
    * The timeout and retry policy of each request (see retryWithBackoff), in ms. Defaults to
    * RETRY_DEFAULTS: wait 1000, then 2000, then give up. `{ initial: 500, retry: false }` is one

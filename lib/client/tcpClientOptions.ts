@@ -5,6 +5,7 @@ import { validateOptions } from '../options/validateOptions.js';
 import { parseReply } from '../protocol/parseReply.js';
 import type { ReconnectOptions } from './reconnectDelay.js';
 import { transportRuleBroken } from './transportRuleBroken.js';
+import type { EndpointOptions } from './EndpointOptions.js';
 
 /** The stream transports a TCP client can use: plain TCP, TLS over TCP, a Unix domain socket. */
 export const STREAM_TRANSPORTS = ['tcp', 'tls', 'unix'] as const;
@@ -14,21 +15,9 @@ export type StreamTransport = (typeof STREAM_TRANSPORTS)[number];
 export type TrustedCertificates = string | Buffer | ReadonlyArray<string | Buffer>;
 
 /** Every TCP client option, resolved. Times are in milliseconds. */
-export interface TcpClientOptions {
+export interface TcpClientOptions extends EndpointOptions {
   /** `tcp`, `tls` or `unix` (needs `path`). Defaults to `tcp`. */
   readonly transport: StreamTransport;
-  /** The server's host (`::1` for IPv6 loopback). Defaults to `127.0.0.1`. Not used by `unix`. */
-  readonly host: string;
-  /** The server's port. Defaults to 9000. Not used by `unix`. */
-  readonly port: number;
-  /** `unix` only, and required there: the path of the server's socket file. */
-  readonly path?: string | undefined;
-  /** `tls` only: the certificates to trust instead of the system's CAs, e.g. a self-signed server's own certificate. */
-  readonly ca?: TrustedCertificates | undefined;
-  /** `tls` only: the name the server's certificate must carry (and SNI). Defaults to `host`. */
-  readonly servername?: string | undefined;
-  /** `tls` only: refuse a server whose certificate cannot be verified. Defaults to true. */
-  readonly rejectUnauthorized?: boolean | undefined;
   /** How many connections (sessions) to keep open at once. Defaults to 1. */
   readonly sessions: number;
   /**

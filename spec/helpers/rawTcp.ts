@@ -64,3 +64,15 @@ export function closed(socket: Socket): Promise<void> {
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** Connects to 127.0.0.1:port and resolves `connected`, or the error code (`ECONNREFUSED`...). */
+export function connectOutcome(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'unknown'));
+    socket.on('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+  });
+}

@@ -1,20 +1,9 @@
 import { expect } from 'chai';
 import { delay, map, pipe } from 'rxjs';
-import { connect } from 'node:net';
 import { startServer } from '../../lib/server/startServer.js';
-import { closed, openSocket, readLines, sleep } from '../helpers/rawTcp.js';
+import { closed, openSocket, readLines, sleep, connectOutcome } from '../helpers/rawTcp.js';
 import { openUdpProbe } from '../helpers/rawUdp.js';
 
-function refusedCode(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect({ port, host: '127.0.0.1' });
-    socket.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? ''));
-    socket.on('connect', () => {
-      socket.destroy();
-      resolve('connected');
-    });
-  });
-}
 
 describe('RunningServer#close({ graceMs })', () => {
   it('answers every request already received over TCP before closing, and stops accepting', async () => {
@@ -29,7 +18,7 @@ describe('RunningServer#close({ graceMs })', () => {
     socket.write('a\nb\nc\n');
     await sleep(10);
     const closing = server.close({ graceMs: 1000 });
-    expect(await refusedCode(server.address.port)).to.equal('ECONNREFUSED');
+    expect(await connectOutcome(server.address.port)).to.equal('ECONNREFUSED');
     expect(await replies).to.deep.equal(['echo a', 'echo b', 'echo c']);
     await closed(socket);
     await closing;

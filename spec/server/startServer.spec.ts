@@ -1,21 +1,10 @@
 import { expect } from 'chai';
-import { connect } from 'node:net';
 import { RxnetConnectionError, RxnetInvalidOptionError } from '../../lib/errors.js';
 import { startServer } from '../../lib/server/startServer.js';
 import { map } from 'rxjs';
-import { exchange, openSocket, closed } from '../helpers/rawTcp.js';
+import { exchange, openSocket, closed, connectOutcome } from '../helpers/rawTcp.js';
 import { openUdpProbe } from '../helpers/rawUdp.js';
 
-function connectCode(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect({ port, host: '127.0.0.1' });
-    socket.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'unknown'));
-    socket.on('connect', () => {
-      socket.destroy();
-      resolve('connected');
-    });
-  });
-}
 
 describe('startServer', () => {
   it('serves the calc protocol over TCP on a free port by default options', async () => {
@@ -57,7 +46,7 @@ describe('startServer', () => {
       const idle = await openSocket(server.address.port);
       await server.close();
       await closed(idle);
-      expect(await connectCode(server.address.port)).to.equal('ECONNREFUSED');
+      expect(await connectOutcome(server.address.port)).to.equal('ECONNREFUSED');
     });
 
     it('does not throw if called multiple times, and returns the same promise', async () => {

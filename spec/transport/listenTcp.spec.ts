@@ -1,10 +1,9 @@
 import { expect } from 'chai';
-import { connect } from 'node:net';
 import { Subject, firstValueFrom, take, type Subscription } from 'rxjs';
 import { listenTcp } from '../../lib/transport/listenTcp.js';
 import type { SocketAddress } from '../../lib/transport/SocketAddress.js';
 import type { TcpConnection } from '../../lib/transport/TcpConnection.js';
-import { closed, openSocket, sleep } from '../helpers/rawTcp.js';
+import { closed, openSocket, sleep, connectOutcome } from '../helpers/rawTcp.js';
 
 /** Subscribes to listenTcp on port 0 and resolves with the bound address and the connections. */
 function listen(): Promise<{ address: SocketAddress; connections: Subject<TcpConnection>; subscription: Subscription; whenClosed: Promise<void> }> {
@@ -20,16 +19,6 @@ function listen(): Promise<{ address: SocketAddress; connections: Subject<TcpCon
   });
 }
 
-function refused(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect({ port, host: '127.0.0.1' });
-    socket.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'unknown'));
-    socket.on('connect', () => {
-      socket.destroy();
-      resolve('connected');
-    });
-  });
-}
 
 describe('listenTcp', () => {
   it('listens on a free port when asked for port 0 and reports the bound address', async () => {
@@ -108,7 +97,7 @@ describe('listenTcp', () => {
       await whenClosed;
       await closed(client);
       expect(serverSide.destroyed).to.equal(true);
-      expect(await refused(address.port)).to.equal('ECONNREFUSED');
+      expect(await connectOutcome(address.port)).to.equal('ECONNREFUSED');
     });
 
     it('removes the data$ listeners it added and pauses reading', async () => {
