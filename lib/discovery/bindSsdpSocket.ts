@@ -5,6 +5,7 @@ import type { SocketAddress } from '../transport/SocketAddress.js';
 import type { SsdpNetworkOptions } from './discoveryOptions.js';
 import { parseSsdpMessage } from './parseSsdpMessage.js';
 import type { ReceivedSsdp } from './SsdpMessage.js';
+import { closeUdpSocket } from '../transport/closeUdpSocket.js';
 
 /** The sending side of an SSDP socket, handed out once it is bound. */
 export interface SsdpSender {
@@ -99,18 +100,7 @@ export function bindSsdpSocket(options: BindSsdpSocketOptions): Observable<Recei
       socket.off('listening', onListening);
       const farewell = ready ? (options.farewell?.() ?? []) : [];
       ready = false;
-      const close = (): void => {
-        try {
-          socket.close(() => {
-            socket.off('error', onError);
-            options.onClosed?.();
-          });
-        } catch {
-          // Already closed (the bind failed): nothing left to release.
-          socket.off('error', onError);
-          options.onClosed?.();
-        }
-      };
+      const close = (): void => closeUdpSocket(socket, onError, () => options.onClosed?.());
       if (farewell.length === 0) return close();
       let pending = farewell.length;
       for (const text of farewell) {

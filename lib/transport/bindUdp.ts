@@ -1,6 +1,7 @@
 import { createSocket, type RemoteInfo } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { Observable } from 'rxjs';
+import { closeUdpSocket } from './closeUdpSocket.js';
 import type { SocketAddress } from './SocketAddress.js';
 
 /** One received datagram, carrying its sender so the reply goes back to it. */
@@ -72,18 +73,7 @@ export function bindUdp(options: BindUdpOptions = {}): Observable<Datagram> {
     socket.once('listening', onListening);
     socket.bind({ address: host, port: options.port ?? 0 });
 
-    const close = (): void => {
-      try {
-        socket.close(() => {
-          socket.off('error', onError);
-          options.onClosed?.();
-        });
-      } catch {
-        // Already closed (the bind failed): nothing left to release.
-        socket.off('error', onError);
-        options.onClosed?.();
-      }
-    };
+    const close = (): void => closeUdpSocket(socket, onError, () => options.onClosed?.());
     return () => {
       open = false;
       socket.off('message', onMessage);

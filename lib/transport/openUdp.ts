@@ -2,6 +2,7 @@ import { createSocket, type RemoteInfo } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { Observable, type Subscriber } from 'rxjs';
 import type { SocketAddress } from './SocketAddress.js';
+import { closeUdpSocket } from './closeUdpSocket.js';
 
 /** A client UDP socket connected to one peer: what {@link openUdp} emits. */
 export interface UdpClientSocket {
@@ -101,16 +102,7 @@ export function openUdp(options: OpenUdpOptions): Observable<UdpClientSocket> {
       listeners.clear();
       socket.off('message', onMessage);
       socket.off('connect', onConnect);
-      try {
-        socket.close(() => {
-          socket.off('error', onError);
-          options.onClosed?.();
-        });
-      } catch {
-        // Already closed: nothing left to release.
-        socket.off('error', onError);
-        options.onClosed?.();
-      }
+      closeUdpSocket(socket, onError, () => options.onClosed?.());
     };
 
     socket.on('message', onMessage);
