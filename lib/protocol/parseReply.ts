@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { numberPattern } from './numberPattern.js';
 import { CODE_ERROR, CODE_OK, type CalcReply } from './types.js';
 
-/** `200,NUMBER` (as the server formats numbers: `String(n)`) or exactly `300,-1`. */
-const REPLY = /^(?:200,(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)|300,-1)$/;
+/** `200,NUMBER` (NUMBER by the request's rule; an rxnet server sends `String(n)`) or exactly `300,-1`. */
+const REPLY = new RegExp(`^(?:200,(${numberPattern})|300,-1)$`);
 
 const replySchema = z
   .string()

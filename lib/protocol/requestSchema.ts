@@ -1,14 +1,13 @@
 import { z } from 'zod';
+import { numberPattern } from './numberPattern.js';
 import { OPERATORS, type CalcRequest, type Operator } from './types.js';
 
-/** A decimal number: optional sign, digits, optional fraction, optional exponent. */
-const DECIMAL = '[+-]?\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?';
 /** Spaces and tabs around a field are allowed. */
 const BLANK = '[ \\t]*';
 const OPERATOR = `[${OPERATORS.map((op) => `\\${op}`).join('')}]`;
 
 /** One whole request line, `OP,A,B`, with its three fields captured. */
-const REQUEST_LINE = new RegExp(`^${BLANK}(${OPERATOR})${BLANK},${BLANK}(${DECIMAL})${BLANK},${BLANK}(${DECIMAL})${BLANK}$`);
+const REQUEST_LINE = new RegExp(`^${BLANK}(${OPERATOR})${BLANK},${BLANK}(${numberPattern})${BLANK},${BLANK}(${numberPattern})${BLANK}$`);
 
 /**
  * The zod schema of one request line, `OP,A,B` (without its line terminator): one regular
@@ -32,7 +31,7 @@ const trimField = (field: string): string => field.replace(/^[ \t]+|[ \t]+$/g, '
 const operatorSchema = z.enum(OPERATORS, { error: `operator must be one of ${OPERATORS.join(' ')}` });
 const numberSchema = z
   .string()
-  .regex(new RegExp(`^${DECIMAL}$`), { error: 'expected a decimal number such as 12, -1.5 or 2e3' })
+  .regex(new RegExp(`^${numberPattern}$`), { error: 'expected a decimal number such as 12, -1.5 or 2e3' })
   .transform(Number)
   .refine(Number.isFinite, { error: 'number is out of the range of a double' });
 

@@ -7,7 +7,7 @@ import { parseReply } from '../../lib/protocol/parseReply.js';
 import { parseRequest } from '../../lib/protocol/parseRequest.js';
 import { OPERATORS, type CalcRequest } from '../../lib/protocol/types.js';
 import { check, finiteDouble } from './fastCheck.js';
-import { referenceEvaluate, referenceReplyValue, referenceRequest } from './reference.js';
+import { referenceEvaluate, referenceNumber, referenceReplyValue, referenceRequest } from './reference.js';
 
 /** What a number becomes on the wire: itself, except that -0 is sent as 0. */
 const wire = (value: number): number => (value === 0 ? 0 : value);
@@ -21,7 +21,7 @@ const decimalText = (): fc.Arbitrary<string> =>
     .tuple(
       fc.constantFrom('', '', '+', '-', '--', '+-'),
       fc.oneof(fc.stringMatching(/^\d{1,6}$/), fc.constantFrom('', '0', '007', '\u0663', 'x', '9'.repeat(400))),
-      fc.oneof(fc.constant(''), fc.constant(''), fc.stringMatching(/^\.\d{1,4}$/), fc.constantFrom('.', '..5', '.e')),
+      fc.oneof(fc.constant(''), fc.constant(''), fc.stringMatching(/^\.\d{0,4}$/), fc.constantFrom('.', '..5', '.e', '5.')),
       fc.oneof(
         fc.constant(''),
         fc.constant(''),
@@ -65,6 +65,9 @@ describe('property: the calc protocol', () => {
           const text = formatNumber(value);
           expect(Object.is(Number(text), wire(value)), `${value} printed as ${text}`).to.equal(true);
           expect(text).to.not.match(/^-0$|Infinity|NaN/);
+          // String(n)'s own form, a subset of the number rule: no leading or trailing dot, a
+          // sign only for negatives and in the exponent, a lowercase e.
+          expect(text).to.match(/^-?\d+(?:\.\d+)?(?:e[+-]\d+)?$/);
         }),
         1000,
       );
@@ -107,6 +110,34 @@ describe('property: the calc protocol', () => {
           if (!parsed.ok) expect(parsed.reason).to.be.a('string').and.match(/^[^\r\n]+$/);
         }),
         500,
+      );
+    });
+  });
+
+  describe('issue 10: the number rule', () => {
+    /** Text made of the characters of numbers only: digits, dots, exponent letters and signs. */
+    const numberChars = (): fc.Arbitrary<string> =>
+      fc.array(fc.constantFrom('0', '5', '9', '.', '.', 'e', 'E', '+', '-'), { minLength: 1, maxLength: 7 }).map((chars) => chars.join(''));
+
+    // Over these characters, JavaScript's Number() (and Python's float()) read exactly the
+    // grammar of docs/protocol.md, so it is an oracle independent of lib/ and of the reference.
+    it('over 0-9 . e E + -, a request operand and a reply result are exactly what Number() reads as a finite double', () => {
+      check(
+        fc.property(numberChars(), (text) => {
+          const value = Number(text);
+          const expected = Number.isFinite(value) ? value : undefined;
+          expect(referenceNumber(text), text).to.equal(expected);
+          const request = parseRequest(`+,${text},${text}`);
+          const reply = parseReply(`200,${text}`);
+          if (expected === undefined) {
+            expect(request.ok, `accepted ${text}`).to.equal(false);
+            expect(reply.ok, `accepted 200,${text}`).to.equal(false);
+          } else {
+            expect(request, text).to.deep.equal({ ok: true, request: { op: '+', a: expected, b: expected } });
+            expect(reply.ok && Object.is(reply.reply.value, expected), `200,${text}`).to.equal(true);
+          }
+        }),
+        2000,
       );
     });
   });

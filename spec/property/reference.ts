@@ -18,24 +18,32 @@ function digitsAt(text: string, i: number): [number, number] {
 }
 
 /**
- * A request number: `[+-]DIGITS[.DIGITS][(e|E)[+-]DIGITS]`, ASCII digits only, finite.
+ * A protocol number (request operands and reply results), by its grammar in docs/protocol.md,
+ * ASCII digits only:
+ *
+ *     number   = [sign] mantissa [exponent]
+ *     mantissa = digits ["." [digits]] | "." digits
+ *     exponent = ("e" | "E") [sign] digits
+ *     sign     = "+" | "-"
+ *
+ * so `.5`, `5.` and `5.e2` are numbers and `.`, `+.` and `e5` are not; and finite as a double.
  * Returns the value, or undefined.
  */
 export function referenceNumber(text: string): number | undefined {
   let i = 0;
   if (text[i] === '+' || text[i] === '-') i += 1;
-  let n: number;
-  [i, n] = digitsAt(text, i);
-  if (n === 0) return undefined;
-  if (text[i] === '.') {
-    [i, n] = digitsAt(text, i + 1);
-    if (n === 0) return undefined;
-  }
+  let whole: number;
+  let fraction = 0;
+  [i, whole] = digitsAt(text, i);
+  if (text[i] === '.') [i, fraction] = digitsAt(text, i + 1);
+  // The mantissa needs a digit on one side of the dot at least.
+  if (whole + fraction === 0) return undefined;
   if (text[i] === 'e' || text[i] === 'E') {
     i += 1;
     if (text[i] === '+' || text[i] === '-') i += 1;
-    [i, n] = digitsAt(text, i);
-    if (n === 0) return undefined;
+    let exponent: number;
+    [i, exponent] = digitsAt(text, i);
+    if (exponent === 0) return undefined;
   }
   if (i !== text.length) return undefined;
   const value = Number(text);
@@ -92,8 +100,8 @@ export function referenceReply(line: string): string {
 
 /**
  * A reply as a client reads it: blanks before, blanks and line ends after, then exactly `300,-1`
- * or `200,-?DIGITS[.DIGITS][e[+-]DIGITS]` (what String(n) can print) that reads as a finite
- * double. Returns its value.
+ * or `200,NUMBER` with NUMBER a {@link referenceNumber} (the request's rule; no calc result is
+ * infinite, so a number that overflows a double is no reply). Returns its value.
  */
 export function referenceReplyValue(text: string): number | undefined {
   let start = 0;
@@ -103,25 +111,7 @@ export function referenceReplyValue(text: string): number | undefined {
   const core = text.slice(start, end);
   if (core === '300,-1') return -1;
   if (!core.startsWith('200,')) return undefined;
-  const number = core.slice(4);
-  let i = number.startsWith('-') ? 1 : 0;
-  let n: number;
-  [i, n] = digitsAt(number, i);
-  if (n === 0) return undefined;
-  if (number[i] === '.') {
-    [i, n] = digitsAt(number, i + 1);
-    if (n === 0) return undefined;
-  }
-  if (number[i] === 'e') {
-    i += 1;
-    if (number[i] === '+' || number[i] === '-') i += 1;
-    [i, n] = digitsAt(number, i);
-    if (n === 0) return undefined;
-  }
-  if (i !== number.length) return undefined;
-  // No calc result is infinite, so a number that overflows a double is no reply.
-  const value = Number(number);
-  return Number.isFinite(value) ? value : undefined;
+  return referenceNumber(core.slice(4));
 }
 
 /** What a framer yields for a line over the limit, in these tests. */

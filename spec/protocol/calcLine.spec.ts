@@ -33,6 +33,12 @@ describe('the calc protocol, from request line to reply', () => {
       ['^,-2,3', '200,-8'],
       [' * , 2.5 , 4 ', '200,10'],
       ['\t+\t,\t1\t,\t1\t', '200,2'],
+      // issue 10: a leading-dot fraction and a trailing dot are numbers
+      ['+,.5,.25', '200,0.75'],
+      ['*,5.,2', '200,10'],
+      ['+,5.e2,0', '200,500'],
+      ['-,-.5,+.5e3', '200,-500.5'],
+      ['/,1.,.5', '200,2'],
     ];
     for (const [line, expected] of cases) {
       it(`answers ${JSON.stringify(line)} with "${expected}"`, () => {
@@ -51,8 +57,15 @@ describe('the calc protocol, from request line to reply', () => {
       '+,0x10,1',
       '+,Infinity,1',
       '+,NaN,1',
-      '+,.5,1',
-      '+,5.,1',
+      // issue 10: still not numbers
+      '+,.,1',
+      '+,+.,1',
+      '+,e5,1',
+      '+,.e5,1',
+      '+,5..,1',
+      '+,Infinity,.5',
+      '+,1_000,1',
+      '+,0x10,.5',
       '+,1e999,1',
       '+,abc,1',
       '+,\uff11,1',

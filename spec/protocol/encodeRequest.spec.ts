@@ -11,6 +11,8 @@ describe('encodeRequest', () => {
     [{ op: '/', a: -0, b: 3 }, '/,0,3'],
     [{ op: '%', a: 0.1, b: 0.30000000000000004 }, '%,0.1,0.30000000000000004'],
     [{ op: '^', a: 2, b: 10 }, '^,2,10'],
+    // issue 10: a server accepts .5 and 5., but the encoder still prints String(n)'s form
+    [{ op: '+', a: 0.5, b: 5 }, '+,0.5,5'],
   ];
   for (const [request, text] of cases) {
     it(`encodes ${JSON.stringify(request)} as "${text}"`, () => {

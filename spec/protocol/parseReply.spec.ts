@@ -18,6 +18,13 @@ describe('parseReply', () => {
       ['200,0.30000000000000004', { code: 200, value: 0.30000000000000004, text: '200,0.30000000000000004' }],
       ['200,5e-324', { code: 200, value: 5e-324, text: '200,5e-324' }],
       ['200,1.7976931348623157e+308', { code: 200, value: Number.MAX_VALUE, text: '200,1.7976931348623157e+308' }],
+      // issue 10: RESULT follows the request's number rule (sign, dots, E)
+      ['200,.5', { code: 200, value: 0.5, text: '200,.5' }],
+      ['200,-.5e-3', { code: 200, value: -0.0005, text: '200,-.5e-3' }],
+      ['200,1.', { code: 200, value: 1, text: '200,1.' }],
+      ['200,5.e2', { code: 200, value: 500, text: '200,5.e2' }],
+      ['200,+2', { code: 200, value: 2, text: '200,+2' }],
+      ['200,1E5', { code: 200, value: 1e5, text: '200,1E5' }],
     ];
     for (const [text, reply] of cases) {
       it(`accepts ${JSON.stringify(text)}`, () => {
@@ -38,9 +45,14 @@ describe('parseReply', () => {
       '200,Infinity',
       '200,-Infinity',
       '200,NaN',
-      '200,.5',
-      '200,1.',
-      '200,+2',
+      '200,.',
+      '200,+.',
+      '200,-.',
+      '200,e5',
+      '200,.e5',
+      '200,1..',
+      '200,1_000',
+      '200,--2',
       '200, 2',
       '200,2,3',
       '300,5',
