@@ -54,7 +54,7 @@ type Registry = typeof TRANSPORT_REGISTRY;
 /** A transport's name: `tcp`, `udp`, `tls` or `unix`. */
 export type Transport = keyof Registry;
 
-/** The transports whose trait `trait` is `value`, as a type. */
+/** The transports whose trait `K` is `V`, as a type. */
 type TransportsWhere<K extends keyof TransportTraits, V> = { [T in Transport]: Registry[T][K] extends V ? T : never }[Transport];
 
 /** A stream transport: `tcp`, `tls` or `unix`. */

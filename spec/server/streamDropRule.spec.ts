@@ -147,7 +147,7 @@ describe('the drop rule on stream transports', function () {
         }
       });
 
-      it('issue 11: with maxInFlight 4 and success below 1, a connection past 4 lost rolls ends instead of stalling, and the next is answered', async () => {
+      it('issue 11: with maxInFlight 4, rolls that used to drop 6 replies end the connection at the first instead of stalling it, and the next connection is answered', async () => {
         const s = setup();
         let lossy = true;
         const losing = rollsLosing(10, 12, 14, 16, 18, 20);
@@ -189,9 +189,9 @@ describe('the drop rule on stream transports', function () {
   }
 
   describe('serveTcp in-flight accounting', () => {
-    it('releases the in-flight hold and ends the connection when the pipeline completes with requests unanswered', async () => {
-      // A slow pipeline that answers 3 requests and completes (as randomCut does): with
-      // maxInFlight 2 reading is held while the first replies are pending.
+    it('ends the connection and counts the requests left in flight as dropped when the pipeline completes early', async () => {
+      // A slow pipeline that answers 3 requests and completes (as randomCut does), with more
+      // requests in flight than maxInFlight 2 (reading is held meanwhile).
       const threeThenCut = pipe(
         map((frame: unknown) => String(frame)),
         delay(10),
