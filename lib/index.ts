@@ -51,7 +51,27 @@ export { randomDrop } from './operators/randomDrop.js';
 export { randomCut } from './operators/randomCut.js';
 export { encode } from './operators/encode.js';
 
-// --- Transports: sockets as observables ---
+// --- Transports: the registry of what each one is, and sockets as observables ---
+export {
+  TRANSPORT_REGISTRY,
+  TRANSPORTS,
+  STREAM_TRANSPORTS,
+  DISCOVERABLE_TRANSPORTS,
+  TRANSPORT_KIND_STREAM,
+  TRANSPORT_KIND_DATAGRAM,
+  ADDRESS_HOST_PORT,
+  ADDRESS_PATH,
+  isTransport,
+  isStreamTransport,
+  isDiscoverableTransport,
+  type Transport,
+  type StreamTransport,
+  type DatagramTransport,
+  type DiscoverableTransport,
+  type TransportKind,
+  type AddressForm,
+  type TransportTraits,
+} from './transport/Transport.js';
 export { listenTcp, type ListenTcpOptions } from './transport/listenTcp.js';
 export { listenTls, type ListenTlsOptions } from './transport/listenTls.js';
 export type { TcpConnection } from './transport/TcpConnection.js';
@@ -68,10 +88,8 @@ export { ServerStats, type ServerStatsSnapshot } from './server/ServerStats.js';
 export {
   SERVER_DEFAULTS,
   FRAMINGS,
-  TRANSPORTS,
   type ServerOptions,
   type Framing,
-  type Transport,
 } from './server/serverOptions.js';
 
 // --- Discovery: SSDP announce and discover (HTTP-over-UDP on a multicast group) ---
@@ -96,10 +114,8 @@ export { connectTls, type ConnectTlsOptions } from './transport/connectTls.js';
 export { createTcpClient, type TcpClient } from './client/tcpClient.js';
 export {
   TCP_CLIENT_DEFAULTS,
-  STREAM_TRANSPORTS,
   type TcpClientOptions,
   type TcpClientInput,
-  type StreamTransport,
   type TrustedCertificates,
 } from './client/tcpClientOptions.js';
 export type { ReconnectOptions } from './client/reconnectDelay.js';

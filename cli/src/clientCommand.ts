@@ -5,6 +5,7 @@ import {
   SSDP_GROUP,
   SSDP_PORT,
   isConnectionError,
+  isStreamTransport,
   isTransientError,
   type CalcClientInput,
   type CalcClientTransport,
@@ -145,7 +146,7 @@ export function parseClientArgs(argv: readonly string[]): ClientRequest {
  * Example: `serverOptions('udp', '127.0.0.1', 9001)` is `{ transport: 'udp', host: '127.0.0.1', port: 9001 }`.
  */
 export function serverOptions(transport: CalcClientTransport, host: string, port: number): CalcClientInput {
-  return { transport, host, port, ...(transport === 'udp' ? {} : { tcp: { reconnect: CLI_RECONNECT } }) };
+  return { transport, host, port, ...(isStreamTransport(transport) ? { tcp: { reconnect: CLI_RECONNECT } } : {}) };
 }
 
 function transportOf(flags: { udp: boolean; tls: boolean; unix?: string | undefined }): CalcClientTransport {

@@ -1,5 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { CalcReply, CalcRequest } from '../protocol/types.js';
+import { isStreamTransport } from '../transport/Transport.js';
 import { resolveCalcClientOptions, type CalcClientInput, type CalcClientOptions } from './calcClientOptions.js';
 import { calcClientOver } from './calcClientOver.js';
 import { calcOverTcp } from './calcOverTcp.js';
@@ -45,7 +46,8 @@ export interface CalcClient extends AsyncDisposable {
  */
 export function createCalcClient(options: CalcClientInput = {}): CalcClient {
   const resolved = resolveCalcClientOptions(options);
-  const transport = resolved.transport === 'udp' ? calcOverUdp(resolved) : calcOverTcp(resolved);
+  const { transport: name } = resolved;
+  const transport = isStreamTransport(name) ? calcOverTcp({ ...resolved, transport: name }) : calcOverUdp(resolved);
   return calcClientOver(transport, resolved);
 }
 

@@ -5,10 +5,11 @@ import { resolveRetryPolicy, type RetryPolicy } from '../operators/retryPolicy.j
 import type { TcpClientInput } from './tcpClientOptions.js';
 import { transportRuleBroken } from './transportRuleBroken.js';
 import type { EndpointOptions } from './EndpointOptions.js';
+import { isStreamTransport, listTransports, STREAM_TRANSPORTS, TRANSPORTS, type Transport } from '../transport/Transport.js';
 
-/** The transports a calc client can use: TCP, UDP, TLS over TCP and Unix domain stream sockets. */
-export const CALC_CLIENT_TRANSPORTS = ['tcp', 'udp', 'tls', 'unix'] as const;
-export type CalcClientTransport = (typeof CALC_CLIENT_TRANSPORTS)[number];
+/** The transports a calc client can use: every one of TRANSPORT_REGISTRY (TCP, UDP, TLS, a Unix socket). */
+export const CALC_CLIENT_TRANSPORTS: readonly Transport[] = TRANSPORTS;
+export type CalcClientTransport = Transport;
 
 /** Every calc client option, resolved. */
 export interface CalcClientOptions extends EndpointOptions {
@@ -47,7 +48,7 @@ const pem = z.union([z.string(), z.instanceof(Buffer)]);
 
 const calcClientSchema = z
   .strictObject({
-    transport: z.enum(CALC_CLIENT_TRANSPORTS, allows('tcp, udp, tls or unix')),
+    transport: z.enum(CALC_CLIENT_TRANSPORTS, allows(listTransports(CALC_CLIENT_TRANSPORTS))),
     host: z.string(allows('a host name or IP address')).min(1, allows('a host name or IP address')),
     port: z.number(PORT).int(PORT).min(1, PORT).max(65535, PORT),
     path: z.string(allows('a socket file path')).min(1, allows('a socket file path')).optional(),
@@ -74,10 +75,10 @@ const calcClientSchema = z
 export function resolveCalcClientOptions(options: CalcClientInput = {}): Readonly<CalcClientOptions> {
   const resolved = validateOptions(calcClientSchema, { ...CALC_CLIENT_DEFAULTS, ...options }) as Readonly<CalcClientOptions>;
   const tcpKeys = Object.keys(resolved.tcp);
-  if (resolved.transport === 'udp' && tcpKeys.length > 0) {
+  if (!isStreamTransport(resolved.transport) && tcpKeys.length > 0) {
     throw new RxnetInvalidOptionError(
-      { option: 'tcp', value: tcpKeys.join(', '), expected: 'no tcp options with transport udp' },
-      `The tcp options (${tcpKeys.join(', ')}) apply to the stream transports (tcp, tls, unix) only`,
+      { option: 'tcp', value: tcpKeys.join(', '), expected: `no tcp options with transport ${resolved.transport}` },
+      `The tcp options (${tcpKeys.join(', ')}) apply to the stream transports (${STREAM_TRANSPORTS.join(', ')}) only`,
     );
   }
   try {

@@ -3,6 +3,7 @@ import { RxnetInvalidOptionError, RxnetProtocolError } from '../errors.js';
 import { retryWithBackoff } from '../operators/retryWithBackoff.js';
 import { parseReply } from '../protocol/parseReply.js';
 import type { CalcReply } from '../protocol/types.js';
+import type { StreamTransport } from '../transport/Transport.js';
 import type { CalcClientOptions } from './calcClientOptions.js';
 import type { CalcTransport } from './CalcTransport.js';
 import { createTcpClient } from './tcpClient.js';
@@ -17,10 +18,9 @@ import { createTcpClient } from './tcpClient.js';
  * @throws RxnetInvalidOptionError for a bad TCP option, named `tcp.<option>`.
  * @see calcOverUdp, calcClientOver
  */
-export function calcOverTcp(options: Readonly<CalcClientOptions>): CalcTransport {
+export function calcOverTcp(options: Readonly<CalcClientOptions> & { readonly transport: StreamTransport }): CalcTransport {
   const { transport, host, port, path, ca, servername, rejectUnauthorized } = options;
-  // createCalcClient gives udp to calcOverUdp; the narrowing is for the type only.
-  const endpoint = { transport: transport === 'udp' ? 'tcp' : transport, host, port, path, ca, servername, rejectUnauthorized } as const;
+  const endpoint = { transport, host, port, path, ca, servername, rejectUnauthorized } as const;
   const tcp = withPrefix('tcp', () => createTcpClient({ ...options.tcp, ...endpoint }));
   const policy = retryWithBackoff<string>(options.retry);
   return {

@@ -6,10 +6,10 @@ import { parseReply } from '../protocol/parseReply.js';
 import type { ReconnectOptions } from './reconnectDelay.js';
 import { transportRuleBroken } from './transportRuleBroken.js';
 import type { EndpointOptions } from './EndpointOptions.js';
+import { listTransports, STREAM_TRANSPORTS, type StreamTransport } from '../transport/Transport.js';
 
-/** The stream transports a TCP client can use: plain TCP, TLS over TCP, a Unix domain socket. */
-export const STREAM_TRANSPORTS = ['tcp', 'tls', 'unix'] as const;
-export type StreamTransport = (typeof STREAM_TRANSPORTS)[number];
+/** The transports a TCP client can use: the stream ones of TRANSPORT_REGISTRY (plain TCP, TLS, a Unix socket). */
+export { STREAM_TRANSPORTS, type StreamTransport };
 
 /** The certificates a TLS client trusts (PEM): one, or a list. */
 export type TrustedCertificates = string | Buffer | ReadonlyArray<string | Buffer>;
@@ -75,7 +75,7 @@ const TRUSTED = allows('PEM certificates: a string, a Buffer or an array of them
 
 const clientSchema = z
   .strictObject({
-    transport: z.enum(STREAM_TRANSPORTS, allows('tcp, tls or unix')),
+    transport: z.enum(STREAM_TRANSPORTS, allows(listTransports(STREAM_TRANSPORTS))),
     host: z.string(allows('a host name or IP address')).min(1, allows('a host name or IP address')),
     port: integer(1, 65535),
     path: z.string(allows('a socket file path')).min(1, allows('a socket file path')).optional(),

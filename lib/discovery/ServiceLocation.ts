@@ -1,8 +1,9 @@
 import type { SocketAddress } from '../transport/SocketAddress.js';
+import { DISCOVERABLE_TRANSPORTS, isDiscoverableTransport, isTransport, type DiscoverableTransport } from '../transport/Transport.js';
 
-/** The transports a discovered location may name. */
-export const LOCATION_TRANSPORTS = ['tcp', 'udp'] as const;
-export type LocationTransport = (typeof LOCATION_TRANSPORTS)[number];
+/** The transports a discovered location may name: the discoverable ones of TRANSPORT_REGISTRY (`tcp`, `udp`). */
+export const LOCATION_TRANSPORTS: readonly DiscoverableTransport[] = DISCOVERABLE_TRANSPORTS;
+export type LocationTransport = DiscoverableTransport;
 
 /** Where a service listens: the parts of a `tcp://host:port` or `udp://host:port` LOCATION. */
 export interface ServiceLocation {
@@ -13,7 +14,7 @@ export interface ServiceLocation {
   readonly port: number;
 }
 
-const LOCATION = /^(tcp|udp):\/\/(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})\/?$/;
+const LOCATION = /^([a-z]+):\/\/(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})\/?$/;
 
 /**
  * Formats a location as `transport://host:port`, bracketing an IPv6 host.
@@ -40,7 +41,8 @@ export function parseLocation(text: string): ServiceLocation | undefined {
   if (match === null) return undefined;
   const [, transport, ipv6, host, port] = match;
   const number = Number(port);
-  if (number < 1 || number > 65535 || (transport !== 'tcp' && transport !== 'udp')) return undefined;
+  if (number < 1 || number > 65535 || transport === undefined) return undefined;
+  if (!isTransport(transport) || !isDiscoverableTransport(transport)) return undefined;
   return { transport, host: ipv6 ?? host ?? '', port: number };
 }
 

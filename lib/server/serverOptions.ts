@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_LINE_LENGTH, MIN_MAX_LINE_LENGTH } from '../framing/Frame.js';
 import { validateOptions } from '../options/validateOptions.js';
+import { ADDRESS_PATH, TRANSPORT_REGISTRY, TRANSPORTS, type Transport } from '../transport/Transport.js';
+
+/** The transports a server can listen on, from TRANSPORT_REGISTRY (re-exported for the server's modules). */
+export { TRANSPORTS, type Transport };
 
 /** How a TCP byte stream is cut into requests: `line` (`\n`-terminated) or `chunk` (each read is one request, as the seed's server did). */
 export const FRAMINGS = ['line', 'chunk'] as const;
 export type Framing = (typeof FRAMINGS)[number];
-
-/** The transports a server can listen on: TCP, UDP, TLS over TCP, and Unix domain stream sockets. */
-export const TRANSPORTS = ['tcp', 'udp', 'tls', 'unix'] as const;
-export type Transport = (typeof TRANSPORTS)[number];
 
 /** Every server option, resolved. */
 export interface ServerOptions {
@@ -96,7 +96,11 @@ const serverOptionsSchema = z.strictObject({
   .refine((o) => o.transport !== 'tls' || (o.cert !== undefined && o.key !== undefined), {
     error: 'transport tls needs cert and key',
   })
-  .refine((o) => o.transport !== 'unix' || o.path !== undefined, { error: 'transport unix needs path' });
+  .superRefine((o, ctx) => {
+    if (TRANSPORT_REGISTRY[o.transport].address === ADDRESS_PATH && o.path === undefined) {
+      ctx.addIssue({ code: 'custom', message: `transport ${o.transport} needs path`, path: [] });
+    }
+  });
 
 /**
  * Merges `options` over {@link SERVER_DEFAULTS} and validates the result once.

@@ -5,6 +5,7 @@ import { listenTcp, type ListenTcpOptions } from '../transport/listenTcp.js';
 import { listenTls } from '../transport/listenTls.js';
 import type { SocketAddress } from '../transport/SocketAddress.js';
 import type { TcpConnection } from '../transport/TcpConnection.js';
+import { isStreamTransport } from '../transport/Transport.js';
 import { calcPipeline } from './calcPipeline.js';
 import { serveTcp } from './serveTcp.js';
 import { serveUdp } from './serveUdp.js';
@@ -132,8 +133,9 @@ export function startServer(
         hooks.onError?.(err);
       },
     };
-    const server$: Observable<never> =
-      resolved.transport === 'udp' ? serveUdp(serveOptions, replies) : serveTcp({ ...serveOptions, listen: streamListener(resolved) }, replies);
+    const server$: Observable<never> = isStreamTransport(resolved.transport)
+      ? serveTcp({ ...serveOptions, listen: streamListener(resolved) }, replies)
+      : serveUdp(serveOptions, replies);
     const subscription = server$.subscribe({
       complete: () => markDrained(),
       error: (err: unknown) => {

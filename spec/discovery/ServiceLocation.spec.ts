@@ -21,6 +21,9 @@ describe('ServiceLocation', () => {
       'tcp://h:9000/path',
       'TCP://h:9000',
       'unix:///tmp/s',
+      'tls://h:9443',
+      'unix://h:9000',
+      'constructor://h:9000',
       '',
     ];
     for (const text of invalid) {

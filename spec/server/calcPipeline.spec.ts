@@ -7,6 +7,7 @@ import { overlong, type Frame } from '../../lib/framing/Frame.js';
 import { splitLines } from '../../lib/operators/splitLines.js';
 import { splitMessages } from '../../lib/operators/splitMessages.js';
 import { calcPipeline } from '../../lib/server/calcPipeline.js';
+import { isStreamTransport, STREAM_TRANSPORTS, TRANSPORTS } from '../../lib/transport/Transport.js';
 
 /** A random source that returns `values` in order, and throws if asked for one more. */
 function rolls(...values: number[]): sinon.SinonStub<[], number> {
@@ -39,8 +40,8 @@ describe('calcPipeline', () => {
     expect(emitted(from(Object.values(frames)).pipe(calcPipeline()))).to.deep.equal(Object.values(replies));
   });
 
-  it('answers every frame with success 1 on both transports', () => {
-    for (const transport of ['udp', 'tcp'] as const) {
+  it('answers every frame with success 1 on every transport', () => {
+    for (const transport of TRANSPORTS) {
       const random = rolls(0.99, 0.99, 0.99, 0.99, 0.99, 0.99);
       const out = emitted(from(Object.values(frames)).pipe(calcPipeline({ success: 1, transport, random })));
       expect(out, transport).to.deep.equal(Object.values(replies));
@@ -60,28 +61,43 @@ describe('calcPipeline', () => {
     expect(random.callCount, 'one roll per reply, error replies included').to.equal(6);
   });
 
-  it('defaults to the udp semantics: a lost roll drops one reply, the stream goes on', () => {
+  it('defaults to the stream rule: a lost roll ends the stream after the replies before it', () => {
     testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const e1 = cold('  -a--b--e--|', frames);
-      const e1subs = '   ^---------!';
-      const expected = ' -A-----E--|';
+      const e1subs = '   ^---!      ';
+      const expected = ' -A--|      ';
 
-      expectObservable(e1.pipe(calcPipeline({ success: 0.5, random: rolls(0.1, 0.9, 0.1) }))).toBe(expected, replies);
+      expectObservable(e1.pipe(calcPipeline({ success: 0.5, random: rolls(0.1, 0.9) }))).toBe(expected, replies);
       expectSubscriptions(e1.subscriptions).toBe(e1subs);
     });
   });
 
-  it('on tcp, answers in order until the first lost roll, then ends the stream and unsubscribes', () => {
-    const random = rolls(0.1, 0.2, 0.9);
-    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const e1 = cold('  -a--b--c--d--e--f--|', frames);
-      const e1subs = '   ^------!            ';
-      const expected = ' -A--B--|            ';
+  it('with the default rule, loses only the one reply of a datagram when run once per datagram, as serveUdp runs it', () => {
+    const pipeline = calcPipeline({ success: 0.5, random: rolls(0.1, 0.9, 0.1, 0.1) });
+    const perDatagram = ['+,1,1', '*,6,7', '-,1,3', '^,2,10'].map((frame) => emitted(of(frame).pipe(pipeline)));
+    expect(perDatagram).to.deep.equal([['200,2'], [], ['200,-2'], ['200,1024']]);
+  });
 
-      expectObservable(e1.pipe(calcPipeline({ transport: 'tcp', success: 0.5, random }))).toBe(expected, replies);
-      expectSubscriptions(e1.subscriptions).toBe(e1subs);
+  for (const transport of STREAM_TRANSPORTS) {
+    it(`issue 10: on ${transport}, a stream, answers in order until the first lost roll, then ends the stream and unsubscribes`, () => {
+      const random = rolls(0.1, 0.2, 0.9);
+      testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+        const e1 = cold('  -a--b--c--d--e--|', frames);
+        const e1subs = '   ^------!         ';
+        const expected = ' -A--B--|         ';
+
+        expectObservable(e1.pipe(calcPipeline({ transport, success: 0.5, random }))).toBe(expected, replies);
+        expectSubscriptions(e1.subscriptions).toBe(e1subs);
+      });
+      expect(random.callCount, 'no roll after the cut').to.equal(3);
     });
-    expect(random.callCount).to.equal(3);
+  }
+
+  it('follows the registry for every transport: a cut on streams, a drop on datagrams', () => {
+    for (const transport of TRANSPORTS) {
+      const out = emitted(from(Object.values(frames)).pipe(calcPipeline({ transport, success: 0.5, random: rolls(0.1, 0.9, 0.1, 0.1, 0.1, 0.1) })));
+      expect(out, transport).to.deep.equal(isStreamTransport(transport) ? ['200,2'] : ['200,2', '300,-1', '300,-1', '200,1024', '300,-1']);
+    }
   });
 
   it('passes a source error through', () => {
@@ -96,7 +112,7 @@ describe('calcPipeline', () => {
   });
 
   it('throws RxnetInvalidOptionError for a success outside [0, 1] when created', () => {
-    for (const transport of ['udp', 'tcp'] as const) {
+    for (const transport of TRANSPORTS) {
       expect(() => calcPipeline({ success: 1.1, transport }), transport)
         .to.throw(RxnetInvalidOptionError)
         .with.property('message', 'Invalid success "1.1" (expected a number from 0 to 1)');
