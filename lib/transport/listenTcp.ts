@@ -1,5 +1,6 @@
 import { createServer, type Socket } from 'node:net';
 import { Observable } from 'rxjs';
+import { reclaimStaleSocket } from './reclaimStaleSocket.js';
 import type { SocketAddress } from './SocketAddress.js';
 import { createTcpConnection, type TcpConnection } from './TcpConnection.js';
 
@@ -42,7 +43,9 @@ export interface ListenTcpOptions {
  * A TCP server as an observable of connections. Subscribing listens; each accepted connection
  * is emitted as a {@link TcpConnection}. Unsubscribing closes the listening socket, destroys
  * every connection it accepted and removes every listener it added. A listen failure
- * (`EADDRINUSE`...) is an error notification.
+ * (`EADDRINUSE`...) is an error notification. On a Unix socket `path` left behind by a process
+ * that died (nothing answers on it), the file is removed and listening tried again; a path that
+ * another process listens on, or that is not a socket, is an `EADDRINUSE` error saying so.
  *
  * ```
  * subscribe -> listen --c1----c2------ unsubscribe -> close all
@@ -88,7 +91,24 @@ export function listenTcp(options: ListenTcpOptions = {}): Observable<TcpConnect
       subscriber.next(createTcpConnection(socket, nextId++, options.path === undefined ? undefined : 'unix', options.readSliceBytes));
     };
     const onDrop = (): void => options.onRefused?.();
-    const onError = (err: Error): void => subscriber.error(err);
+    const listen = (): void => {
+      if (options.path !== undefined) server.listen({ path: options.path });
+      else server.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+    };
+    // A Unix socket file that nothing answers on (its server crashed) is removed, once, and
+    // listening tried again; a live one or a file that is not a socket is an EADDRINUSE error.
+    let reclaimed = false;
+    let cancelReclaim: (() => void) | undefined;
+    const onError = (err: NodeJS.ErrnoException): void => {
+      const path = options.path;
+      if (path === undefined || err.code !== 'EADDRINUSE' || reclaimed) return subscriber.error(err);
+      reclaimed = true;
+      cancelReclaim = reclaimStaleSocket(path, (failure) => {
+        cancelReclaim = undefined;
+        if (failure !== undefined) subscriber.error(failure);
+        else if (accepting) listen();
+      });
+    };
     const onListening = (): void => {
       const bound = server.address();
       if (typeof bound === 'string') options.onListening?.({ address: bound, port: 0, family: 'unix' });
@@ -111,8 +131,7 @@ export function listenTcp(options: ListenTcpOptions = {}): Observable<TcpConnect
     server.on('drop', onDrop);
     server.on('error', onError);
     server.once('listening', onListening);
-    if (options.path !== undefined) server.listen({ path: options.path });
-    else server.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+    listen();
     const stopping = options.stopAccepting$?.subscribe(() => {
       closeListener();
       completeIfDrained();
@@ -120,6 +139,7 @@ export function listenTcp(options: ListenTcpOptions = {}): Observable<TcpConnect
 
     return () => {
       stopping?.unsubscribe();
+      cancelReclaim?.();
       server.off('listening', onListening);
       for (const socket of sockets) socket.destroy();
       sockets.clear();
