@@ -1,7 +1,7 @@
 import { isIPv6 } from 'node:net';
 import { filter, firstValueFrom, Observable, type Subscriber } from 'rxjs';
 import { RxnetClosedError, type RxnetConnectionError } from '../errors.js';
-import { formatAddress } from '../transport/SocketAddress.js';
+import { formatAddress, formatEndpoint } from '../transport/SocketAddress.js';
 import { checkRequestLine } from './checkRequestLine.js';
 import { CONNECTION_STATE_CLOSED, CONNECTION_STATE_CONNECTED, CONNECTION_STATE_FAILED, type ConnectionState } from './ConnectionState.js';
 import { resolveTcpClientOptions, type TcpClientInput, type TcpClientOptions } from './tcpClientOptions.js';
@@ -87,7 +87,7 @@ export function createTcpClient(options: TcpClientInput = {}): TcpClient {
 
 /** `tcp://127.0.0.1:9000`, `tls://[::1]:9443` or `unix:/tmp/calc.sock`, for messages. */
 function streamAddress(options: Readonly<TcpClientOptions>): string {
-  if (options.transport === 'unix') return `unix:${options.path ?? ''}`;
+  if (options.transport === 'unix') return formatEndpoint(options);
   const family = isIPv6(options.host) ? 'IPv6' : 'IPv4';
   return `${options.transport}://${formatAddress({ address: options.host, port: options.port, family })}`;
 }

@@ -3,7 +3,7 @@ import { RxnetConnectionError } from '../errors.js';
 import type { Frame } from '../framing/Frame.js';
 import { listenTcp, type ListenTcpOptions } from '../transport/listenTcp.js';
 import { listenTls } from '../transport/listenTls.js';
-import type { SocketAddress } from '../transport/SocketAddress.js';
+import { formatEndpoint, type SocketAddress } from '../transport/SocketAddress.js';
 import type { TcpConnection } from '../transport/TcpConnection.js';
 import { isStreamTransport } from '../transport/Transport.js';
 import { calcPipeline } from './calcPipeline.js';
@@ -140,7 +140,7 @@ export function startServer(
       complete: () => markDrained(),
       error: (err: unknown) => {
         const code = (err as { code?: string }).code;
-        const where = resolved.transport === 'unix' ? `unix://${resolved.path ?? ''}` : `${resolved.transport}://${resolved.host}:${resolved.port}`;
+        const where = formatEndpoint(resolved);
         reject(
           new RxnetConnectionError(
             `Cannot listen on ${where}: ${err instanceof Error ? err.message : String(err)}`,

@@ -13,3 +13,26 @@ export function formatAddress(address: SocketAddress): string {
   if (address.family === 'unix') return address.address;
   return address.address.includes(':') ? `[${address.address}]:${address.port}` : `${address.address}:${address.port}`;
 }
+
+/** What {@link formatEndpoint} needs: a transport and where it is, host and port or (unix) a path. */
+export interface Endpoint {
+  readonly transport: string;
+  readonly host: string;
+  readonly port: number;
+  readonly path?: string | undefined;
+}
+
+/**
+ * Formats where a server listens or a client connects, for messages: `tcp://127.0.0.1:9000`,
+ * `tls://[::1]:9443`, `unix:/tmp/calc.sock`. A Unix socket is `unix:` and its path as given,
+ * with no `//`: that form holds a relative path too (`unix:calc.sock`), where `unix://calc.sock`
+ * would read as a host, and it is the form gRPC and nginx read. Every rxnet message uses it.
+ *
+ * Example: `formatEndpoint({ transport: 'unix', host: '', port: 0, path: '/tmp/calc.sock' })` is `'unix:/tmp/calc.sock'`.
+ *
+ * @see formatAddress
+ */
+export function formatEndpoint(endpoint: Endpoint): string {
+  if (endpoint.transport === 'unix') return `unix:${endpoint.path ?? ''}`;
+  return `${endpoint.transport}://${formatAddress({ address: endpoint.host, port: endpoint.port, family: endpoint.host.includes(':') ? 'IPv6' : 'IPv4' })}`;
+}
