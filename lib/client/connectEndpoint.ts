@@ -1,7 +1,8 @@
-import type { Observable } from 'rxjs';
+import { catchError, throwError, type Observable } from 'rxjs';
 import { connectTcp } from '../transport/connectTcp.js';
 import { connectTls } from '../transport/connectTls.js';
 import type { TcpConnection } from '../transport/TcpConnection.js';
+import { explainNameMismatch } from './explainNameMismatch.js';
 import type { TcpClientOptions } from './tcpClientOptions.js';
 
 /** What each connection of a client gets of its own. */
@@ -15,7 +16,9 @@ export interface EndpointHooks {
 /**
  * One connection to a TCP client's server over its stream transport: connectTcp for `tcp`,
  * connectTcp with `path` for `unix`, connectTls (with `ca`, `servername`, `rejectUnauthorized`)
- * for `tls`. The only place in the client that knows there is more than one transport.
+ * for `tls`. The only place in the client that knows there is more than one transport. A TLS
+ * certificate that does not carry the name connected to fails with the names it does carry
+ * (explainNameMismatch).
  *
  * Example: `connectEndpoint(resolveTcpClientOptions({ transport: 'unix', path: '/tmp/calc.sock' }), { id: 1, onClosed })`
  *
@@ -33,5 +36,5 @@ export function connectEndpoint(options: Readonly<TcpClientOptions>, hooks: Endp
     ...(options.ca === undefined ? {} : { ca: options.ca }),
     ...(options.servername === undefined ? {} : { servername: options.servername }),
     ...(options.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: options.rejectUnauthorized }),
-  });
+  }).pipe(catchError((err: unknown) => throwError(() => explainNameMismatch(err))));
 }
