@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import { z } from 'zod';
 
 /** Flag values arrive as strings (or arrays when repeated); these schemas give them meaning. */
@@ -11,8 +12,18 @@ export const portFlag = z
   .transform(Number)
   .pipe(z.number().max(65535, allows('an integer 0-65535')));
 
-/** `--host`: a host name or IP address. */
-export const hostFlag = z.string(allows('a host name or IP address')).min(1, allows('a host name or IP address'));
+const HOST = allows('a host name or IP address');
+const BRACKETED = allows('a host name or IP address; brackets go around an IPv6 address only');
+
+/**
+ * `--host`: a host name or IP address. An IPv6 address may be given in brackets, as it is
+ * written in a URL or next to a port (`[::1]`); the brackets are removed.
+ */
+export const hostFlag = z
+  .string(HOST)
+  .min(1, HOST)
+  .refine((host) => !/[[\]]/.test(host) || (/^\[[^[\]]+\]$/.test(host) && isIPv6(host.slice(1, -1))), BRACKETED)
+  .transform((host) => (host.startsWith('[') ? host.slice(1, -1) : host));
 
 /** A decimal number flag within [min, max], e.g. `--success 0.5`. */
 export function numberFlag(min: number, max: number, expected: string) {

@@ -90,6 +90,11 @@ describe('clientCommand', () => {
       [['--expb', '--timeout', '3'], '--timeout is longer than --max-timeout: with --expb no wait may exceed --max-timeout'],
       [['--expb', '--timeout', '0.5', '--max-timeout', '0.4'], '--timeout is longer than --max-timeout: with --expb no wait may exceed --max-timeout'],
       [['--retries', '3'], 'Unknown flag --retries (see --help)'],
+      [['--timeout', '-1'], 'Invalid --timeout "-1" (expected a number of seconds greater than 0, at most 3600)'],
+      [['--port', '-1'], 'Invalid --port "-1" (expected an integer 1-65535)'],
+      [['--tls=yes'], 'Invalid --tls "yes" (a switch takes no value)'],
+      [['--host', '[::1'], 'Invalid --host "[::1" (expected a host name or IP address; brackets go around an IPv6 address only)'],
+      [['--host', '[127.0.0.1]'], 'Invalid --host "[127.0.0.1]" (expected a host name or IP address; brackets go around an IPv6 address only)'],
     ] as const) {
       it(`rejects ${args.join(' ')} with "${message}"`, () => {
         expect(() => parseClientArgs(args)).to.throw(RxnetInvalidOptionError, message).with.property('message', message);
@@ -120,6 +125,11 @@ describe('clientCommand', () => {
 
     it('takes an IPv6 --host', () => {
       expect(parsed(['--udp', '--host', '::1']).options).to.deep.include({ transport: 'udp', host: '::1' });
+    });
+
+    it('issue 10: takes --host [::1], the bracketed IPv6 form, as ::1', () => {
+      expect(parsed(['--host', '[::1]']).options).to.deep.include({ transport: 'tcp', host: '::1' });
+      expect(parsed(['--udp', '--host', '[fe80::1]']).options).to.deep.include({ transport: 'udp', host: 'fe80::1' });
     });
 
     it('is a usage error naming --ca when its file cannot be read, or holds no certificate', () => {

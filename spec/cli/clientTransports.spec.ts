@@ -14,7 +14,7 @@ describe('node cli/client.js over TLS, Unix sockets and IPv6', function () {
   let dir: string;
   let servers: RunningServer[];
   /** Every client run starts at once in before() (a node process each); the tests check their results. */
-  let runs: Record<'trusted' | 'untrusted' | 'unreadableCa' | 'unix' | 'tcp6' | 'udp6' | 'twoTransports', Promise<CliResult>>;
+  let runs: Record<'trusted' | 'untrusted' | 'unreadableCa' | 'unix' | 'tcp6' | 'tcp6Bracketed' | 'udp6' | 'twoTransports', Promise<CliResult>>;
   let tlsPort: number;
   let missingCa: string;
 
@@ -31,7 +31,7 @@ describe('node cli/client.js over TLS, Unix sockets and IPv6', function () {
     ])) as [RunningServer, RunningServer, RunningServer, RunningServer];
     tlsPort = tls.address.port;
     expect(unix.address.address).to.equal(path);
-    // Seven node processes start at once: a generous --timeout, so a busy machine cannot fail an answer.
+    // Eight node processes start at once: a generous --timeout, so a busy machine cannot fail an answer.
     const patient = ['--timeout', '5'];
     runs = {
       trusted: runCli(CLIENT, ['--tls', '--ca', certificate.certFile, '--port', String(tlsPort), ...patient, '+,1,1', '^,2,10']),
@@ -39,6 +39,7 @@ describe('node cli/client.js over TLS, Unix sockets and IPv6', function () {
       unreadableCa: runCli(CLIENT, ['--tls', '--ca', missingCa, '+,1,1']),
       unix: runCli(CLIENT, ['--unix', path, ...patient], { input: '*,6,7\n-,1,3\n' }),
       tcp6: runCli(CLIENT, ['--host', '::1', '--port', String(tcp6.address.port), ...patient, '+,1,1']),
+      tcp6Bracketed: runCli(CLIENT, ['--host', '[::1]', '--port', String(tcp6.address.port), ...patient, '*,3,3']),
       udp6: runCli(CLIENT, ['--udp', '--host', '::1', '--port', String(udp6.address.port), ...patient, '*,2,3']),
       twoTransports: runCli(CLIENT, ['--tls', '--unix', path, '+,1,1']),
     };
@@ -74,6 +75,10 @@ describe('node cli/client.js over TLS, Unix sockets and IPv6', function () {
   it('--host ::1 answers over TCP and over UDP', async () => {
     expect(await runs.tcp6).to.deep.include({ code: 0, stdout: '200,2\n', stderr: '' });
     expect(await runs.udp6).to.deep.include({ code: 0, stdout: '200,6\n', stderr: '' });
+  });
+
+  it('issue 10: --host [::1], the bracketed form, answers over TCP', async () => {
+    expect(await runs.tcp6Bracketed).to.deep.include({ code: 0, stdout: '200,9\n', stderr: '' });
   });
 
   it('exits 2 with one line when two transports are asked for', async () => {
