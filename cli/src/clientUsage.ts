@@ -1,4 +1,5 @@
 import { CALC_CLIENT_DEFAULTS } from '../../lib/index.js';
+import { programName } from './programName.js';
 import { SSDP_USAGE } from './ssdpFlags.js';
 
 /** Documented defaults, in seconds where the flag is. */
@@ -9,9 +10,16 @@ export const DEFAULT_MX_S = 2;
 /** The longest --timeout or --max-timeout accepted, in seconds. */
 export const MAX_SECONDS = 3600;
 
-/** The client's --help text. */
-export const CLIENT_USAGE = `Usage: node cli/client.js [--tcp | --udp | --tls [--ca FILE] | --unix PATH] [--host H] [--port P] [--timeout SECONDS] [--expb] [--max-timeout SECONDS] [REQUEST...]
-       node cli/client.js --discover [--first] [--mx SECONDS] [--ssdp-group ADDR] [--ssdp-port N] [--ssdp-interface ADDR] [--timeout ...] [REQUEST...]
+/**
+ * The client's --help text, its usage lines naming the client as `program`.
+ *
+ * Example: `clientUsage('rxnet client')` starts with `Usage: rxnet client [--tcp | --udp ...`.
+ *
+ * @param program defaults to the name this process was started as (see programName).
+ */
+export function clientUsage(program = programName('client')): string {
+  return `Usage: ${program} [--tcp | --udp | --tls [--ca FILE] | --unix PATH] [--host H] [--port P] [--timeout SECONDS] [--expb] [--max-timeout SECONDS] [REQUEST...]
+       ${program} --discover [--first] [--mx SECONDS] [--ssdp-group ADDR] [--ssdp-port N] [--ssdp-interface ADDR] [--timeout ...] [REQUEST...]
 
 Sends calc requests "OP,A,B" (OP one of + - * / % ^) and prints each answer, "200,RESULT" or
 "300,-1", on its own stdout line, in request order.
@@ -23,7 +31,7 @@ Sends calc requests "OP,A,B" (OP one of + - * / % ^) and prints each answer, "20
   --ca FILE              with --tls, a PEM file of the certificates to trust instead of the
                          system's CAs (a private CA, or a self-signed server's own certificate)
   --unix PATH            use the Unix domain stream socket at PATH (no --host or --port)
-  --host H               server address (default ${CALC_CLIENT_DEFAULTS.host}; ::1 for IPv6)
+  --host H               server address (default ${CALC_CLIENT_DEFAULTS.host}; ::1 or [::1] for IPv6)
   --port P               server port (default ${CALC_CLIENT_DEFAULTS.port})
   --timeout SECONDS      how long to wait for an answer (default ${DEFAULT_TIMEOUT_S}). Without --expb there is
                          one attempt that waits this long
@@ -33,6 +41,7 @@ Sends calc requests "OP,A,B" (OP one of + - * / % ^) and prints each answer, "20
                          counts. --timeout 0.1 --expb sends at 0, 0.1, 0.3, 0.7, 1.5 s; gives up at 3.1 s
   --max-timeout SECONDS  with --expb, the longest wait (default ${DEFAULT_MAX_TIMEOUT_S}, the seed's limit)
   -h, --help             print this help
+  --version              print rxnet's version
 
 Finding the server with SSDP (servers started with --announce):
   --discover             search for servers, list each as [N] transport://host:port on stderr,
@@ -55,4 +64,8 @@ When stdout is not a terminal it carries nothing but the answers.
 
 Exit 0 when every request was answered, 1 when some were not, the server could not be reached
 or (--discover) none answered, 2 on a usage error.`;
+}
+
+/** The client's --help text for this process (see clientUsage). */
+export const CLIENT_USAGE = clientUsage();
 

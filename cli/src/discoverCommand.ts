@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { discover, type DiscoveredService } from '../../lib/index.js';
 import { numberFlag, switchFlag } from './flagSchemas.js';
 import { parseFlags, type FlagSpec } from './parseFlags.js';
+import { programName } from './programName.js';
 import { UsageError } from './runMain.js';
 import { SSDP_FLAG_NAMES, SSDP_USAGE, ssdpFlagShape, ssdpNetwork } from './ssdpFlags.js';
 
@@ -13,7 +14,15 @@ export const DISCOVER_FLAGS: FlagSpec = {
   alias: { h: 'help' },
 };
 
-export const DISCOVER_USAGE = `Usage: node cli/rxnet.js discover [--mx SECONDS] [--ssdp-group ADDR] [--ssdp-port N] [--ssdp-interface ADDR]
+/**
+ * The discover command's --help text, its usage line naming the command as `program`.
+ *
+ * Example: `discoverUsage('rxnet discover')` starts with `Usage: rxnet discover [--mx SECONDS]`.
+ *
+ * @param program defaults to the name this process was started as (see programName).
+ */
+export function discoverUsage(program = programName('discover')): string {
+  return `Usage: ${program} [--mx SECONDS] [--ssdp-group ADDR] [--ssdp-port N] [--ssdp-interface ADDR]
 
 Searches the network with SSDP for rxnet calc servers (started with --announce) and prints each
 one's location, transport://host:port, on its own stdout line. Exit 0 when at least one answered,
@@ -21,7 +30,12 @@ one's location, transport://host:port, on its own stdout line. Exit 0 when at le
 
   --mx SECONDS           how long servers may wait before answering, 1-5; the search lasts MX + 1 s (default 2)
 ${SSDP_USAGE}
-  -h, --help             print this help`;
+  -h, --help             print this help
+  --version              print rxnet's version`;
+}
+
+/** The discover command's --help text for this process (see discoverUsage). */
+export const DISCOVER_USAGE = discoverUsage();
 
 const discoverFlagsSchema = z.strictObject({
   mx: numberFlag(1, 5, 'an integer number of seconds 1-5').pipe(z.number().int({ error: 'an integer number of seconds 1-5' })).default(2),

@@ -1,32 +1,62 @@
 /**
- * `node cli/rxnet.js server|client|discover ...`: the seed's merged ClientServer idea. Each
- * subcommand is exactly the module behind its own launcher (cli/server.js, cli/client.js), run
- * with the subcommand's arguments, so flags, help, messages and exit codes are shared, not copied.
+ * `rxnet server|client|discover ...` (or `node cli/rxnet.js ...`): the seed's merged
+ * ClientServer idea. Each subcommand is exactly the module behind its own launcher
+ * (cli/server.js, cli/client.js), run with the subcommand's arguments, so flags, help, messages
+ * and exit codes are shared, not copied. `rxnet help [command]` prints this usage or a command's.
  */
-const USAGE = `Usage: node cli/rxnet.js <command> [flags]
+import { clientUsage } from './clientUsage.js';
+import { discoverUsage } from './discoverCommand.js';
+import { packageVersion } from './packageVersion.js';
+import { programName, type CommandName } from './programName.js';
+import { EXIT_USAGE } from './runMain.js';
+import { serverUsage } from './serverCommand.js';
 
-Commands:
-  server     serve the calc protocol (same as node cli/server.js; see: rxnet.js server --help)
-  client     send calc requests (same as node cli/client.js; see: rxnet.js client --help)
-  discover   list the servers that answer an SSDP search (see: rxnet.js discover --help)`;
-
-const COMMANDS: Readonly<Record<string, string>> = {
-  server: './server.js',
-  client: './client.js',
-  discover: './discover.js',
+/** Each command: the module that runs it, and its usage. */
+const COMMANDS: Readonly<Record<CommandName, { readonly module: string; readonly usage: () => string }>> = {
+  server: { module: './server.js', usage: serverUsage },
+  client: { module: './client.js', usage: clientUsage },
+  discover: { module: './discover.js', usage: discoverUsage },
 };
 
+const rxnet = programName();
+
+const USAGE = `Usage: ${rxnet} <command> [flags]
+       ${rxnet} help [command]
+
+Commands:
+  server     serve the calc protocol (see: ${rxnet} help server)
+  client     send calc requests (see: ${rxnet} help client)
+  discover   list the servers that answer an SSDP search (see: ${rxnet} help discover)
+  help       print this list, or with a command its usage (as COMMAND --help does)
+
+Every command also takes --help, and --version to print rxnet's version (${rxnet} --version).
+Exit 2 on a usage error.`;
+
+function isCommand(name: string | undefined): name is CommandName {
+  return name !== undefined && Object.hasOwn(COMMANDS, name);
+}
+
+const UNKNOWN = (name: string): string => `rxnet: Unknown command "${name}" (expected server, client, discover or help)\n`;
+
 const [command, ...rest] = process.argv.slice(2);
-const module = command === undefined ? undefined : COMMANDS[command];
-if (command === '--help' || command === '-h') {
+if (command === '--help' || command === '-h' || (command === 'help' && rest.length === 0)) {
   process.stdout.write(`${USAGE}\n`);
-} else if (module === undefined) {
-  process.stderr.write(
-    command === undefined ? `rxnet: a command is needed\n${USAGE}\n` : `rxnet: Unknown command "${command}" (expected server, client or discover)\n`,
-  );
-  process.exitCode = 2;
+} else if (command === '--version') {
+  process.stdout.write(`${packageVersion()}\n`);
+} else if (command === 'help') {
+  const [topic, ...extra] = rest;
+  if (isCommand(topic) && extra.length === 0) {
+    process.stdout.write(`${COMMANDS[topic].usage()}\n`);
+  } else {
+    process.stderr.write(isCommand(topic) ? `rxnet: help takes one command\n` : UNKNOWN(topic ?? ''));
+    process.exitCode = EXIT_USAGE;
+  }
+} else if (!isCommand(command)) {
+  process.stderr.write(command === undefined ? `rxnet: a command is needed\n${USAGE}\n` : UNKNOWN(command));
+  process.exitCode = EXIT_USAGE;
 } else {
-  // The subcommand module reads its own arguments from process.argv.
+  // The subcommand module reads its own arguments from process.argv; argv[1] stays the
+  // launcher, so its usage says how it was started (programName).
   process.argv = [process.argv[0] ?? 'node', process.argv[1] ?? 'rxnet', ...rest];
-  await import(module);
+  await import(COMMANDS[command].module);
 }

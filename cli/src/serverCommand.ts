@@ -18,6 +18,7 @@ import {
 import { choiceFlag, hostFlag, integerFlag, numberFlag, portFlag, switchFlag } from './flagSchemas.js';
 import { parseFlags, type FlagSpec } from './parseFlags.js';
 import { SSDP_FLAG_NAMES, SSDP_USAGE, ssdpFlagShape, ssdpNetwork } from './ssdpFlags.js';
+import { programName } from './programName.js';
 import { UsageError } from './runMain.js';
 
 /** The server's flags. */
@@ -49,7 +50,15 @@ export const SERVER_FLAGS: FlagSpec = {
 /** The default grace period of a shutdown, in seconds: short enough to exit within 2 s. */
 export const DEFAULT_GRACE_SECONDS = 1;
 
-export const SERVER_USAGE = `Usage: node cli/server.js [--tcp | --udp | --tls --cert F --key F | --unix PATH] [--host H] [--port P] [--success S] [options]
+/**
+ * The server's --help text, its usage line naming the server as `program`.
+ *
+ * Example: `serverUsage('rxnet-server')` starts with `Usage: rxnet-server [--tcp | --udp ...`.
+ *
+ * @param program defaults to the name this process was started as (see programName).
+ */
+export function serverUsage(program = programName('server')): string {
+  return `Usage: ${program} [--tcp | --udp | --tls --cert F --key F | --unix PATH] [--host H] [--port P] [--success S] [options]
 
 Serves the calc protocol: requests "OP,A,B" (OP one of + - * / % ^), replies "200,RESULT" or "300,-1".
 
@@ -58,17 +67,19 @@ Serves the calc protocol: requests "OP,A,B" (OP one of + - * / % ^), replies "20
   --tls                  serve TLS over TCP (lines as on TCP); needs --cert and --key
   --cert F, --key F      PEM files of the TLS certificate chain and private key
   --unix PATH            serve a Unix domain stream socket at PATH (lines as on TCP)
-  --host H               address to bind (default ${SERVER_DEFAULTS.host}; ::1 for IPv6)
+  --host H               address to bind (default ${SERVER_DEFAULTS.host}; ::1 or [::1] for IPv6)
   --port P               port to bind, 0 picks a free one (default ${SERVER_DEFAULTS.port})
   --success S            probability in [0, 1] that a reply is sent (default 1). On UDP a lost
                          roll drops that reply; on TCP it ends the connection after the replies
                          before it, so a client never takes a later reply for an earlier one
-  --framing line|chunk   TCP only: "line" (default) or "chunk", where each read is one request,
-                         for the original seed client that sends no newline
+  --framing line|chunk   on a stream transport (tcp, tls, unix): "line" (default), or "chunk",
+                         where each read is one request, for the original seed client that
+                         sends no newline
   --max-line-length N    longest request in bytes (default ${SERVER_DEFAULTS.maxLineLength}, at least ${MIN_MAX_LINE_LENGTH})
   -v, --verbose          log each request and reply on stderr
   --stats SECONDS        print counters and latency percentiles every SECONDS
   -h, --help             print this help
+  --version              print rxnet's version
 
 Limits (see docs/reliability.md):
   --max-connections N    TCP connections open at once; more are closed on arrival (default ${SERVER_DEFAULTS.maxConnections})
@@ -83,9 +94,14 @@ Limits (see docs/reliability.md):
 ${SSDP_USAGE}
   --grace SECONDS        on SIGINT/SIGTERM, time to answer what was received before closing (default ${DEFAULT_GRACE_SECONDS})
 
-Prints "listening tcp|udp HOST:PORT" once ready. SIGINT or SIGTERM stops accepting, answers what
-was already received, closes every connection and exits 0.
-Exit 2 on a usage error, 1 when it cannot listen.`;
+Once ready it prints one line on stdout: "listening tcp HOST:PORT", "listening udp HOST:PORT",
+"listening tls HOST:PORT" or "listening unix PATH" (an IPv6 HOST in brackets: [::1]:9000).
+SIGINT or SIGTERM stops accepting, answers what was already received, closes every connection
+and exits 0. Exit 2 on a usage error, 1 when it cannot listen.`;
+}
+
+/** The server's --help text for this process (see serverUsage). */
+export const SERVER_USAGE = serverUsage();
 
 const allowsWorkers = { error: 'an integer 1-256 or auto' };
 
@@ -193,14 +209,35 @@ function transportOf(flags: { udp: boolean; tls: boolean; unix?: string | undefi
   return flags.unix === undefined ? 'tcp' : 'unix';
 }
 
-/** Reads a PEM file named by a flag; a missing file is a usage error naming the flag. */
-function readPem(flag: string, file: string | undefined): Buffer {
+/** What a PEM file holds, by the label of its blocks: `CERTIFICATE`, or `PRIVATE KEY` (also `RSA `, `EC `, `ENCRYPTED `). */
+const PEM_BLOCKS = {
+  certificate: /-----BEGIN CERTIFICATE-----/,
+  'private key': /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/,
+} as const;
+
+/**
+ * Reads the PEM file of --cert (a certificate chain) or --key (a private key). A file that
+ * cannot be read or holds the wrong thing is a usage error naming the flag and the file:
+ * `--cert "key.pem" holds no certificate (found a private key); swapped --cert and --key?`.
+ */
+function readPem(flag: '--cert' | '--key', file: string | undefined): Buffer {
+  let pem: Buffer;
   try {
-    return readFileSync(file ?? '');
+    pem = readFileSync(file ?? '');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
     throw new UsageError(`Cannot read ${flag} "${file ?? ''}" (${code})`);
   }
+  const [wanted, other] = flag === '--cert' ? (['certificate', 'private key'] as const) : (['private key', 'certificate'] as const);
+  const text = pem.toString('latin1');
+  if (!PEM_BLOCKS[wanted].test(text)) {
+    throw new UsageError(
+      PEM_BLOCKS[other].test(text)
+        ? `${flag} "${file ?? ''}" holds no ${wanted} (found a ${other}); swapped --cert and --key?`
+        : `${flag} "${file ?? ''}" holds no ${wanted} (expected a PEM file with a "-----BEGIN ${wanted.toUpperCase()}-----" block)`,
+    );
+  }
+  return pem;
 }
 
 /** The calc pipeline, logging each request as it arrives and each reply as it leaves. */

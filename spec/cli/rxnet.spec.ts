@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { withBinLink } from '../helpers/binLink.js';
 import { runCli, startCli } from '../helpers/childProcess.js';
 import { exchange } from '../helpers/rawTcp.js';
 import { runInNetworkNamespace } from '../discovery/runInNetworkNamespace.js';
@@ -39,8 +40,47 @@ describe('node cli/rxnet.js', function () {
     const help = await runCli(RXNET, ['--help']);
     expect(help.code).to.equal(0);
     expect(help.stdout).to.match(/^Usage: node cli\/rxnet\.js <command>/);
-    expect(await runCli(RXNET, ['bogus'])).to.include({ code: 2, stderr: 'rxnet: Unknown command "bogus" (expected server, client or discover)\n' });
+    expect(await runCli(RXNET, ['bogus'])).to.include({ code: 2, stderr: 'rxnet: Unknown command "bogus" (expected server, client, discover or help)\n' });
     expect((await runCli(RXNET, [])).code).to.equal(2);
+  });
+
+  describe('issue 10: help and --version', () => {
+    it('issue 10: "help" lists the commands, and "help COMMAND" prints that command\'s usage, named as started', async () => {
+      const [list, server, client, discover, unknown] = await Promise.all([
+        runCli(RXNET, ['help']),
+        runCli(RXNET, ['help', 'server']),
+        runCli(RXNET, ['help', 'client']),
+        runCli(RXNET, ['help', 'discover']),
+        runCli(RXNET, ['help', 'bogus']),
+      ]);
+      expect(list.code).to.equal(0);
+      expect(list.stdout).to.match(/^Usage: node cli\/rxnet\.js <command> \[flags\]\n {7}node cli\/rxnet\.js help \[command\]\n/);
+      expect(list.stdout).to.match(/^ {2}help {7}print this list, or with a command its usage/m);
+      expect(server).to.include({ code: 0, stderr: '' });
+      expect(server.stdout).to.match(/^Usage: node cli\/rxnet\.js server \[--tcp/);
+      expect(client.stdout).to.match(/^Usage: node cli\/rxnet\.js client \[--tcp[^\n]*\n {7}node cli\/rxnet\.js client --discover/);
+      expect(discover.stdout).to.match(/^Usage: node cli\/rxnet\.js discover \[--mx SECONDS\]/);
+      expect(unknown).to.include({ code: 2, stdout: '', stderr: 'rxnet: Unknown command "bogus" (expected server, client, discover or help)\n' });
+    });
+
+    it('issue 10: "server --help" names the command as started: node cli/rxnet.js server, or rxnet server through an npm bin link', async () => {
+      const [asScript, asBin, helpAsBin] = await Promise.all([
+        runCli(RXNET, ['server', '--help']),
+        withBinLink(RXNET, 'rxnet', (bin) => runCli(bin, ['server', '--help'])),
+        withBinLink(RXNET, 'rxnet', (bin) => runCli(bin, ['help', 'client'])),
+      ]);
+      expect(asScript.stdout).to.match(/^Usage: node cli\/rxnet\.js server \[--tcp/);
+      expect(asBin.stdout).to.match(/^Usage: rxnet server \[--tcp/);
+      expect(helpAsBin.stdout).to.match(/^Usage: rxnet client \[--tcp/);
+    });
+
+    it("issue 10: every command prints package.json's version with --version and exits 0", async () => {
+      const { readFileSync } = await import('node:fs');
+      const { ROOT } = await import('../helpers/childProcess.js');
+      const { version } = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version: string };
+      const runs = await Promise.all([[], ['server'], ['client'], ['discover']].map((command) => runCli(RXNET, [...command, '--version'])));
+      for (const run of runs) expect(run).to.include({ code: 0, stdout: `${version}\n`, stderr: '' });
+    });
   });
 
   it('discovers servers started with --announce, inside a network namespace of its own', async () => {

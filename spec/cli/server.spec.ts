@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { parseServerArgs } from '../../cli/src/serverCommand.js';
+import { withBinLink } from '../helpers/binLink.js';
 import { runCli, startCli } from '../helpers/childProcess.js';
 import { closed, exchange, openSocket, readLines } from '../helpers/rawTcp.js';
 import { openUdpProbe } from '../helpers/rawUdp.js';
@@ -95,15 +96,18 @@ describe('node cli/server.js', function () {
     [['--max-line-length', '10'], 'rxnet server: Invalid --max-line-length "10" (expected an integer 1024-16777216)'],
     [['--bogus'], 'rxnet server: Unknown flag --bogus (see --help)'],
     [['stray'], 'rxnet server: Unexpected argument "stray" (the server takes only flags; see --help)'],
+    [['--port', '-1'], 'rxnet server: Invalid --port "-1" (expected an integer 0-65535)'],
+    [['--verbose=yes'], 'rxnet server: Invalid --verbose "yes" (a switch takes no value)'],
+    [['--host', '[localhost]'], 'rxnet server: Invalid --host "[localhost]" (expected a host name or IP address; brackets go around an IPv6 address only)'],
   ];
-  // Every usage error is checked in-process (fast); three of them also end to end, through the
+  // Every usage error is checked in-process (fast); five of them also end to end, through the
   // launcher, for the exit code 2 and the single stderr line with no stack trace.
   for (const [args, message] of usageErrors) {
     it(`rejects ${args.join(' ')} with "${message.replace('rxnet server: ', '')}"`, () => {
       expect(() => parseServerArgs(args)).to.throw(message.replace('rxnet server: ', ''));
     });
   }
-  for (const index of [0, 4, 10]) {
+  for (const index of [0, 4, 10, 12, 13]) {
     const [args, message] = usageErrors[index] as [string[], string];
     it(`exits 2 with one line for ${args.join(' ')}`, async () => {
       const result = await runCli(SERVER, args);
@@ -203,5 +207,118 @@ describe('node cli/server.js --workers', function () {
     const result = await runCli(SERVER, ['--workers', '0']);
     expect(result.code).to.equal(2);
     expect(result.stderr).to.equal('rxnet server: Invalid --workers "0" (expected an integer 1-256 or auto)\n');
+  });
+});
+
+describe("node cli/server.js: issue 10, a new user's first hour", function () {
+  this.timeout(10000);
+
+  describe('help and messages', () => {
+    it('issue 10: names itself in its usage as it was started: node cli/server.js, or rxnet-server through an npm bin link', async () => {
+      const [asScript, asBin] = await Promise.all([
+        runCli(SERVER, ['--help']),
+        withBinLink('cli/server.js', 'rxnet-server', (bin) => runCli(bin, ['--help'])),
+      ]);
+      expect(asScript.stdout).to.match(/^Usage: node cli\/server\.js \[--tcp/);
+      expect(asBin.stdout).to.match(/^Usage: rxnet-server \[--tcp/);
+      expect(asBin.code).to.equal(0);
+    });
+
+    it('issue 10: documents the ready line of every transport, as printed, and --framing for every stream transport', async () => {
+      const { serverUsage } = await import('../../cli/src/serverCommand.js');
+      const usage = serverUsage('rxnet-server');
+      for (const line of ['"listening tcp HOST:PORT"', '"listening udp HOST:PORT"', '"listening tls HOST:PORT"', '"listening unix PATH"']) {
+        expect(usage).to.include(line);
+      }
+      expect(usage).not.to.include('tcp|udp HOST:PORT');
+      expect(usage).to.include('--framing line|chunk   on a stream transport (tcp, tls, unix)');
+      expect(usage).not.to.include('TCP only');
+      expect(parseServerArgs(['--unix', '/tmp/calc.sock', '--framing', 'chunk'])).to.have.nested.property('options.framing', 'chunk');
+    });
+
+    it("issue 10: prints package.json's version with --version and exits 0", async () => {
+      const { readFileSync } = await import('node:fs');
+      const { ROOT } = await import('../helpers/childProcess.js');
+      const { version } = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { version: string };
+      expect(await runCli(SERVER, ['--version'])).to.include({ code: 0, stdout: `${version}\n`, stderr: '' });
+    });
+  });
+
+  describe('addresses', () => {
+    it('issue 10: takes --host [::1], the bracketed IPv6 form, and listens on ::1', async () => {
+      expect(parseServerArgs(['--host', '[::1]'])).to.have.nested.property('options.host', '::1');
+      const server = await startCli(SERVER, ['--host', '[::1]', '--port', '0']);
+      try {
+        expect(server.readyLine).to.match(/^listening tcp \[::1\]:\d+$/);
+        const socket = await openSocket(server.port, '::1');
+        const lines = readLines(socket, 1);
+        socket.write('+,2,2\n');
+        expect(await lines).to.deep.equal(['200,4']);
+        socket.destroy();
+      } finally {
+        server.kill();
+      }
+    });
+
+    it('issue 10: starts over the socket file left by a killed server, and refuses one that another server holds', async () => {
+      const { existsSync, mkdtempSync, rmSync } = await import('node:fs');
+      const { tmpdir } = await import('node:os');
+      const { join } = await import('node:path');
+      const dir = mkdtempSync(join(tmpdir(), 'rxnet-cli-stale-'));
+      const path = join(dir, 's.sock');
+      try {
+        const crashed = await startCli(SERVER, ['--unix', path]);
+        crashed.child.kill('SIGKILL');
+        await crashed.exited;
+        expect(existsSync(path), 'SIGKILL leaves the socket file').to.equal(true);
+        const server = await startCli(SERVER, ['--unix', path]);
+        try {
+          expect(server.readyLine).to.equal(`listening unix ${path}`);
+          const second = await runCli(SERVER, ['--unix', path]);
+          expect(second).to.include({
+            code: 1,
+            stderr: `rxnet server: Cannot listen on unix:${path}: listen EADDRINUSE: another process is listening on ${path}\n`,
+          });
+          const { connect } = await import('node:net');
+          const socket = connect({ path });
+          const lines = readLines(socket, 1);
+          socket.write('*,6,7\n');
+          expect(await lines, 'the first server still serves').to.deep.equal(['200,42']);
+          socket.destroy();
+        } finally {
+          server.kill();
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe('TLS', () => {
+    it('issue 10: names the flag and the file of a swapped certificate and key, and says what it found', async () => {
+      const { makeSelfSignedCert } = await import('../helpers/selfSignedCert.js');
+      const { UsageError } = await import('../../cli/src/runMain.js');
+      const certificate = makeSelfSignedCert();
+      try {
+        const { certFile, keyFile } = certificate;
+        expect(() => parseServerArgs(['--tls', '--cert', keyFile, '--key', certFile]))
+          .to.throw(UsageError)
+          .with.property('message', `--cert "${keyFile}" holds no certificate (found a private key); swapped --cert and --key?`);
+        expect(() => parseServerArgs(['--tls', '--cert', certFile, '--key', certFile]))
+          .to.throw(UsageError)
+          .with.property('message', `--key "${certFile}" holds no private key (found a certificate); swapped --cert and --key?`);
+        expect(() => parseServerArgs(['--tls', '--cert', 'package.json', '--key', keyFile]))
+          .to.throw(UsageError)
+          .with.property('message', '--cert "package.json" holds no certificate (expected a PEM file with a "-----BEGIN CERTIFICATE-----" block)');
+        const swapped = await runCli(SERVER, ['--tls', '--cert', keyFile, '--key', certFile, '--port', '0']);
+        expect(swapped).to.include({
+          code: 2,
+          stdout: '',
+          stderr: `rxnet server: --cert "${keyFile}" holds no certificate (found a private key); swapped --cert and --key?\n`,
+        });
+      } finally {
+        certificate.remove();
+      }
+    });
   });
 });
