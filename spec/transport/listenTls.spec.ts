@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { RxnetInvalidOptionError } from '../../lib/errors.js';
+import { startServer } from '../../lib/server/startServer.js';
 import { listenTls } from '../../lib/transport/listenTls.js';
 import { makeSelfSignedCert, type TestCertificate } from '../helpers/selfSignedCert.js';
 
@@ -51,6 +52,16 @@ describe('listenTls', () => {
       expect(err.code).to.equal('ERR_RXNET_INVALID_OPTION');
       expect(err.message).to.equal("Invalid cert and key: the private key is not the certificate's (ERR_OSSL_X509_KEY_VALUES_MISMATCH)");
     });
+  });
+
+  it('issue 10: makes startServer reject with that coded error, before it listens', async () => {
+    const err: unknown = await startServer({ transport: 'tls', port: 0, cert: certificate.key, key: certificate.cert }).then(
+      (server) => server.close().then(() => expect.fail('expected a rejection')),
+      (e: unknown) => e,
+    );
+    expect(err).to.be.an.instanceOf(RxnetInvalidOptionError);
+    expect((err as RxnetInvalidOptionError).code).to.equal('ERR_RXNET_INVALID_OPTION');
+    expect((err as Error).message).to.equal('Invalid cert: it holds no PEM certificate (found a private key; are cert and key swapped?)');
   });
 
   it('listens with a matching certificate and key', async () => {
