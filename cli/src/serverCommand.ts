@@ -70,8 +70,9 @@ Serves the calc protocol: requests "OP,A,B" (OP one of + - * / % ^), replies "20
   --host H               address to bind (default ${SERVER_DEFAULTS.host}; ::1 or [::1] for IPv6)
   --port P               port to bind, 0 picks a free one (default ${SERVER_DEFAULTS.port})
   --success S            probability in [0, 1] that a reply is sent (default 1). On UDP a lost
-                         roll drops that reply; on TCP it ends the connection after the replies
-                         before it, so a client never takes a later reply for an earlier one
+                         roll drops that reply; on a stream (tcp, tls, unix) it ends the connection
+                         after the replies before it, so a client never takes a later reply for
+                         an earlier one
   --framing line|chunk   on a stream transport (tcp, tls, unix): "line" (default), or "chunk",
                          where each read is one request, for the original seed client that
                          sends no newline
