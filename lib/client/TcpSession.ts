@@ -1,9 +1,16 @@
-import { Observable, Subscription, type Subscriber } from 'rxjs';
-import { RxnetClosedError, RxnetConnectionError, RxnetProtocolError, type RxnetError } from '../errors.js';
+import { Observable, Subscription, type SchedulerLike, type Subscriber } from 'rxjs';
+import { RxnetClosedError, RxnetConnectionError, RxnetProtocolError, isProtocolError, type RxnetError } from '../errors.js';
 import { isOverlong, type Frame } from '../framing/Frame.js';
 import type { TcpConnection } from '../transport/TcpConnection.js';
 import { checkRequestLine } from './checkRequestLine.js';
-import { replyFrames, type ReplyTermination } from './replyFrames.js';
+import { replyFrames, type ReplyFraming, type ReplyTermination } from './replyFrames.js';
+
+/**
+ * In `line` framing, how long bytes without a newline may sit quiet, on a server that has sent
+ * this client no newline yet, before the session is dropped with a hint at `chunk` framing.
+ * Longer than a reply split by a slow network usually pauses; shorter than the CLI's 1 s timeout.
+ */
+export const DEFAULT_STALL_TIMEOUT = 500;
 
 /** Options of a {@link TcpSession}. */
 export interface TcpSessionOptions {
@@ -11,8 +18,22 @@ export interface TcpSessionOptions {
   readonly address: string;
   /** The longest reply, in bytes, without its newline. */
   readonly maxReplyLength: number;
-  /** The quiet gap, in ms, after which unterminated bytes are a reply (see replyFrames); 0 disables. */
+  /**
+   * `line` (the default): only newline-terminated replies. `chunk` (the original seed server, which
+   * sends no newline): unterminated bytes are also one reply after `replyGap` ms of quiet while
+   * one request is outstanding, until the server sends a newline (see replyFrames).
+   */
+  readonly framing?: ReplyFraming;
+  /** `chunk` only: the quiet gap, in ms, after which unterminated bytes are a reply; 0 disables. */
   readonly replyGap: number;
+  /**
+   * `line` only: unterminated bytes quiet this long, before the server has sent any newline, drop
+   * the session: its requests fail with a transient RxnetConnectionError that suggests `chunk`.
+   * They are never an answer. Defaults to DEFAULT_STALL_TIMEOUT (500 ms); 0 waits for ever.
+   */
+  readonly stallTimeout?: number;
+  /** Where the quiet gap and the stall timeout are timed. Defaults to RxJS's `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike;
   /** True when a reply text is well formed; anything else is an RxnetProtocolError. */
   readonly isReply: (text: string) => boolean;
   /** What the client knows of its server's reply termination, shared by its sessions (see replyFrames). */
@@ -51,7 +72,8 @@ interface Slot {
 /**
  * One TCP connection carrying many pipelined requests, with its own reply buffer. Replies are
  * matched to requests in FIFO order, framed by {@link replyFrames}: newline-terminated lines, or
- * (seed server) unterminated bytes after a quiet gap while only one request is outstanding.
+ * in `chunk` framing (seed server) unterminated bytes after a quiet gap while only one request is
+ * outstanding. In `line` framing unterminated bytes are never a reply, however long they wait.
  *
  * Matching rules, which keep a reply from ever reaching the wrong request:
  * - a cancelled request keeps its FIFO slot; its reply is discarded when it comes;
@@ -59,6 +81,10 @@ interface Slot {
  *   no such request outstanding means the stream is out of step, and the session ends;
  * - a reply that is overlong or fails `isReply` errors its request with an RxnetProtocolError and
  *   ends the session (the stream can no longer be trusted);
+ * - in `line` framing, bytes without a newline that stay quiet for `stallTimeout`, on a server
+ *   that has sent no newline yet, end the session with a transient RxnetConnectionError: `No
+ *   newline-terminated reply from … : "200,42" then nothing for 500 ms (an original seed server?
+ *   use framing chunk, --framing chunk on the CLI)`;
  * - when the session ends (peer closed, reset, out of step, destroyed) every outstanding request
  *   errors: a transient RxnetConnectionError (with `syscallCode` when known), or the reason given
  *   to {@link TcpSession.destroy}.
@@ -68,6 +94,7 @@ interface Slot {
  * Example:
  * ```ts
  * const session = new TcpSession(connection, { address, maxReplyLength: 1024, replyGap: 20, isReply: () => true });
+ * const seed = new TcpSession(connection, { address, maxReplyLength: 1024, framing: 'chunk', replyGap: 20, isReply: () => true });
  * session.request('+,1,1').subscribe(console.log); // 200,2
  * ```
  */
@@ -91,15 +118,19 @@ export class TcpSession implements TcpSessionInfo {
     const frames$ = connection.data$.pipe(
       replyFrames({
         maxLength: options.maxReplyLength,
+        framing: options.framing ?? 'line',
         gapMs: options.replyGap,
         mayTakeUnterminated: () => this.slots.length <= 1,
+        stallMs: options.stallTimeout ?? DEFAULT_STALL_TIMEOUT,
         termination: options.termination,
+        scheduler: options.scheduler,
       }),
     );
     // Added to a container: if the bytes end synchronously, end() has already closed it.
     this.subscription.add(frames$.subscribe({
       next: (frames) => this.onFrames(frames),
-      error: (err: unknown) => this.end(this.brokenError(err)),
+      // replyFrames errors with an RxnetProtocolError only for a stall; anything else is the socket's.
+      error: (err: unknown) => this.end(isProtocolError(err) ? this.stalledError(err) : this.brokenError(err)),
       complete: () => this.end(new RxnetConnectionError(`Connection to ${this.where} was closed by the server`, { address: options.address })),
     }));
   }
@@ -200,6 +231,16 @@ export class TcpSession implements TcpSessionInfo {
       slot.subscriber = undefined;
       subscriber?.error(reason);
     }
+  }
+
+  private stalledError(err: RxnetProtocolError): RxnetConnectionError {
+    const stall = this.options.stallTimeout ?? DEFAULT_STALL_TIMEOUT;
+    const received = JSON.stringify(err.info.received.slice(0, 40));
+    return new RxnetConnectionError(
+      `No newline-terminated reply from ${this.where}: ${received} then nothing for ${stall} ms (an original seed server? use framing chunk, --framing chunk on the CLI)`,
+      { address: this.options.address },
+      { cause: err },
+    );
   }
 
   private brokenError(err: unknown): RxnetConnectionError {

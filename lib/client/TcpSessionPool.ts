@@ -126,6 +126,7 @@ export class TcpSessionPool {
       session: {
         address: this.address,
         maxReplyLength: options.maxReplyLength,
+        framing: options.framing,
         replyGap: options.replyGap,
         isReply: options.isReply,
         termination: this.termination,

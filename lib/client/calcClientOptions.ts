@@ -21,7 +21,7 @@ export interface CalcClientOptions extends EndpointOptions {
    * attempt with a 500 ms timeout.
    */
   readonly retry: Partial<RetryPolicy>;
-  /** Stream transports only (tcp, tls, unix): sessions, pipelining window, reconnect schedule... (see createTcpClient). Defaults to `{}`. */
+  /** Stream transports only (tcp, tls, unix): sessions, pipelining window, reconnect schedule, `framing: 'chunk'` for the original seed server... (see createTcpClient). Defaults to `{}`. */
   readonly tcp: Omit<TcpClientInput, 'host' | 'port' | 'transport' | 'path' | 'ca' | 'servername' | 'rejectUnauthorized'>;
   /** Called each time a copy of a request is sent or queued (attempt 1, 2...), for logs and counts. */
   readonly onAttempt: ((line: string, attempt: number) => void) | undefined;

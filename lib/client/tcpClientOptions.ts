@@ -4,6 +4,7 @@ import { MIN_MAX_LINE_LENGTH } from '../framing/Frame.js';
 import { validateOptions } from '../options/validateOptions.js';
 import { parseReply } from '../protocol/parseReply.js';
 import type { ReconnectOptions } from './reconnectDelay.js';
+import { REPLY_FRAMINGS, type ReplyFraming } from './replyFrames.js';
 import { transportRuleBroken } from './transportRuleBroken.js';
 import type { EndpointOptions } from './EndpointOptions.js';
 import { listTransports, STREAM_TRANSPORTS, type StreamTransport } from '../transport/Transport.js';
@@ -28,11 +29,18 @@ export interface TcpClientOptions extends EndpointOptions {
   /** How long one connection attempt may take. Defaults to 5000 ms. */
   readonly connectTimeout: number;
   /**
-   * The quiet gap after which bytes without a newline are taken as one reply (the seed's server
-   * ends no reply with a newline), while one request is outstanding on the session and the
-   * server has not yet sent this client a newline (once it has, it is known to terminate its
-   * replies and only whole lines are taken). 0 accepts newline-terminated replies only, which
-   * is safest against a server known to terminate its replies. Defaults to 20 ms.
+   * How replies are framed, named as the server's `framing`. `line`: a reply ends with a newline,
+   * and bytes without one are never a reply, however long they wait (a slow network splits
+   * replies too); before the server's first newline, such bytes quiet for 500 ms drop the
+   * session with an error that suggests `chunk`. `chunk`, for the original seed server (no
+   * newline): bytes followed by `replyGap` ms of quiet are also one reply, while one request is
+   * outstanding and until the server sends this client a newline (then it is a line server for
+   * good). Defaults to `line`.
+   */
+  readonly framing: ReplyFraming;
+  /**
+   * With `framing: 'chunk'`, the quiet gap after which bytes without a newline are one reply;
+   * above 0. Ignored in `line` framing. Defaults to 20 ms.
    */
   readonly replyGap: number;
   /** The longest reply, in bytes, without its newline. Defaults to 1024. */
@@ -54,6 +62,7 @@ export const TCP_CLIENT_DEFAULTS: TcpClientOptions = Object.freeze({
   sessions: 1,
   maxInFlight: 1,
   connectTimeout: 5000,
+  framing: 'line',
   replyGap: 20,
   maxReplyLength: 1024,
   reconnect: Object.freeze({ initial: 100, factor: 2, max: 2000 }),
@@ -85,13 +94,14 @@ const clientSchema = z
     sessions: integer(1, 1024),
     maxInFlight: integer(1, 1 << 20),
     connectTimeout: milliseconds(1),
+    framing: z.enum(REPLY_FRAMINGS, allows('line or chunk')),
     replyGap: milliseconds(0),
     maxReplyLength: integer(MIN_MAX_LINE_LENGTH, 1 << 24),
     reconnect: z.custom<ReconnectOptions>((value) => typeof value === 'object' && value !== null, allows('an object')),
     isReply: z.custom<(text: string) => boolean>((value) => typeof value === 'function', allows('a function of the reply text')),
   })
   .superRefine((options, ctx) => {
-    const broken = transportRuleBroken(options);
+    const broken = transportRuleBroken(options) ?? (options.framing === 'chunk' && options.replyGap === 0 ? 'framing chunk needs a replyGap above 0' : undefined);
     if (broken !== undefined) ctx.addIssue({ code: 'custom', message: broken, path: [] });
   });
 

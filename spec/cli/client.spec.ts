@@ -62,10 +62,10 @@ describe('node cli/client.js', function () {
       expect({ code, stdout, stderr }).to.deep.equal({ code: 0, stdout: '200,2\n200,6\n200,3\n', stderr: '' });
     });
 
-    it('works with no extra flags against the original seed server over TCP (no newline in replies)', async () => {
+    it('works with --framing chunk against the original seed server over TCP (no newline in replies)', async () => {
       const seed = await startFakeSeedServer('tcp');
       try {
-        const { code, stdout, stderr } = await runCli(CLIENT, ['--port', String(seed.port)], { input: '+,1,1\n*,6,7\nbad\n' });
+        const { code, stdout, stderr } = await runCli(CLIENT, ['--framing', 'chunk', '--port', String(seed.port)], { input: '+,1,1\n*,6,7\nbad\n' });
         expect({ code, stdout, stderr }).to.deep.equal({ code: 0, stdout: '200,2\n200,42\n300,-1\n', stderr: '' });
         expect(seed.requests).to.deep.equal(['+,1,1', '*,6,7', 'bad']);
       } finally {

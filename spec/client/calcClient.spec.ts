@@ -138,9 +138,9 @@ describe('createCalcClient', () => {
       expect(await firstValueFrom(client.request('/,1,0'))).to.deep.equal({ code: 300, value: -1, text: '300,-1' });
     });
 
-    it('works with default options against the original seed server (each read a request, no newline in replies)', async () => {
+    it("works with tcp: { framing: 'chunk' } against the original seed server (each read a request, no newline in replies)", async () => {
       const seed = await startFakeSeedServer('tcp');
-      const client = createCalcClient({ port: seed.port, retry: { initial: 500, retry: false } });
+      const client = createCalcClient({ port: seed.port, tcp: { framing: 'chunk' }, retry: { initial: 500, retry: false } });
       try {
         const replies = [];
         for (const line of ['+,1,1', '*,6,7', 'nope', '-,5,3']) replies.push((await firstValueFrom(client.request(line))).text);

@@ -22,6 +22,7 @@ describe('resolveTcpClientOptions', () => {
       sessions: 1,
       maxInFlight: 1,
       connectTimeout: 5000,
+      framing: 'line',
       replyGap: 20,
       maxReplyLength: 1024,
       reconnect: { initial: 100, factor: 2, max: 2000 },
