@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import {
   CALC_CLIENT_DEFAULTS,
+  FRAMINGS,
   SSDP_GROUP,
   SSDP_PORT,
   isConnectionError,
@@ -12,7 +13,7 @@ import {
   type RetryPolicy,
 } from '../../lib/index.js';
 import { DEFAULT_MAX_TIMEOUT_S, DEFAULT_MX_S, DEFAULT_TIMEOUT_S, MAX_SECONDS } from './clientUsage.js';
-import { hostFlag, switchFlag } from './flagSchemas.js';
+import { choiceFlag, hostFlag, switchFlag } from './flagSchemas.js';
 import { mxFlag, remotePortFlag, secondsFlag } from './clientFlagSchemas.js';
 import { parseFlags, type FlagSpec } from './parseFlags.js';
 import { UsageError } from './runMain.js';
@@ -20,7 +21,7 @@ import { SSDP_FLAG_NAMES, ssdpFlagShape } from './ssdpFlags.js';
 
 /** The client's flags. */
 export const CLIENT_FLAGS: FlagSpec = {
-  string: ['host', 'port', 'timeout', 'max-timeout', 'ca', 'unix', 'mx', ...SSDP_FLAG_NAMES],
+  string: ['host', 'port', 'timeout', 'max-timeout', 'ca', 'unix', 'framing', 'mx', ...SSDP_FLAG_NAMES],
   boolean: ['tcp', 'udp', 'tls', 'expb', 'discover', 'first', 'help'],
   alias: { h: 'help' },
 };
@@ -37,6 +38,7 @@ const clientFlagsSchema = z
     unix: z.string({ error: 'a socket file path' }).min(1, { error: 'a socket file path' }).optional(),
     host: hostFlag.optional(),
     port: remotePortFlag.optional(),
+    framing: choiceFlag(FRAMINGS).optional(),
     timeout: secondsFlag(MAX_SECONDS).default(DEFAULT_TIMEOUT_S * 1000),
     expb: switchFlag,
     'max-timeout': secondsFlag(MAX_SECONDS).optional(),
@@ -53,6 +55,8 @@ const clientFlagsSchema = z
     error: 'use only one of --tcp, --udp, --tls and --unix',
   })
   .refine((flags) => flags.tls || flags.ca === undefined, { error: '--ca applies to --tls only' })
+  .refine((flags) => !(flags.udp && flags.framing === 'chunk'), { error: '--framing applies to stream transports only, not --udp' })
+  .refine((flags) => !flags.discover || flags.framing === undefined, { error: '--framing does not apply to --discover (rxnet servers end their replies with a newline)' })
   .refine((flags) => flags.unix === undefined || (flags.host === undefined && flags.port === undefined), {
     error: '--host and --port do not apply to --unix',
   })
@@ -116,11 +120,14 @@ export function parseClientArgs(argv: readonly string[]): ClientRequest {
     ? { initial: timeout, max: flags['max-timeout'] ?? DEFAULT_MAX_TIMEOUT_S * 1000, shouldRetry: retryUnlessRefused }
     : { initial: timeout, max: timeout, retry: false, shouldRetry: retryUnlessRefused };
   const transport = transportOf(flags);
+  const named = serverOptions(transport, flags.host ?? CALC_CLIENT_DEFAULTS.host, flags.port ?? CALC_CLIENT_DEFAULTS.port);
   return {
     help: false,
     requests: requests.length > 0 ? requests : undefined,
     options: {
-      ...serverOptions(transport, flags.host ?? CALC_CLIENT_DEFAULTS.host, flags.port ?? CALC_CLIENT_DEFAULTS.port),
+      ...named,
+      // --framing chunk: take a reply without a newline after a quiet gap (the original seed server).
+      ...(flags.framing === undefined || transport === 'udp' ? {} : { tcp: { ...named.tcp, framing: flags.framing } }),
       ...(flags.unix === undefined ? {} : { path: flags.unix }),
       ...(flags.ca === undefined ? {} : { ca: readCertificates('--ca', flags.ca) }),
       retry,

@@ -18,7 +18,7 @@ export const MAX_SECONDS = 3600;
  * @param program defaults to the name this process was started as (see programName).
  */
 export function clientUsage(program = programName('client')): string {
-  return `Usage: ${program} [--tcp | --udp | --tls [--ca FILE] | --unix PATH] [--host H] [--port P] [--timeout SECONDS] [--expb] [--max-timeout SECONDS] [REQUEST...]
+  return `Usage: ${program} [--tcp | --udp | --tls [--ca FILE] | --unix PATH] [--host H] [--port P] [--framing line|chunk] [--timeout SECONDS] [--expb] [--max-timeout SECONDS] [REQUEST...]
        ${program} --discover [--first] [--mx SECONDS] [--ssdp-group ADDR] [--ssdp-port N] [--ssdp-interface ADDR] [--timeout ...] [REQUEST...]
 
 Sends calc requests "OP,A,B" (OP one of + - * / % ^) and prints each answer, "200,RESULT" or
@@ -33,6 +33,9 @@ Sends calc requests "OP,A,B" (OP one of + - * / % ^) and prints each answer, "20
   --unix PATH            use the Unix domain stream socket at PATH (no --host or --port)
   --host H               server address (default ${CALC_CLIENT_DEFAULTS.host}; ::1 or [::1] for IPv6)
   --port P               server port (default ${CALC_CLIENT_DEFAULTS.port})
+  --framing line|chunk   TCP, TLS, Unix: "line" (default): a reply ends with a newline; "chunk"
+                         for the original seed server, which sends none: bytes followed by
+                         20 ms of quiet are one reply (until the server sends a newline)
   --timeout SECONDS      how long to wait for an answer (default ${DEFAULT_TIMEOUT_S}). Without --expb there is
                          one attempt that waits this long
   --expb                 exponential backoff: send, wait SECONDS; no answer: send again, wait twice
@@ -56,8 +59,9 @@ ${SSDP_USAGE}
 Requests come from the arguments, else one per line from stdin (blank lines are skipped); with
 a terminal on stdin it prompts, and Ctrl-D ends the session. A request such as -,5,3 is taken
 as a request, not a flag. Requests are sent one at a time, each after the previous one's
-answer, on one connection (the original seed server takes each read as one request). A request
-that gets no answer prints one line on stderr and the client goes on; a server that cannot be
+answer, on one connection (the original seed server takes each read as one request, and its
+replies, which end with no newline, need --framing chunk). A request that gets no answer
+prints one line on stderr and the client goes on; a server that cannot be
 reached (TCP, TLS, Unix: 4 connection attempts in about 0.7 s; UDP: port unreachable) or a TLS
 certificate that is not trusted stops it at once.
 When stdout is not a terminal it carries nothing but the answers.

@@ -58,12 +58,12 @@ interface Pending {
  * on every session, queued requests error with the final error, and so does every later request,
  * until `connect()` is called again (the seed's "give up and let the user decide").
  *
- * Replies are newline-terminated lines, matched to requests in order (see TcpSession). For the
- * seed's server, which sends no newline, bytes are taken as a reply after `replyGap` ms of quiet
- * while one request is outstanding on the session, but only until the server has sent this
- * client a newline: from then on every session takes whole lines only. So a reply split across
- * writes can be taken in part only before the first newline, and only after a pause longer than
- * the gap; `replyGap: 0` rules that out against a server known to terminate its replies.
+ * Replies are newline-terminated lines, matched to requests in order (see TcpSession). In the
+ * default `framing: 'line'`, bytes without a newline are never a reply, however long the pause;
+ * before the server's first newline, such bytes quiet for 500 ms drop the session with an error
+ * that suggests chunk framing. `framing: 'chunk'` is for the seed's server (no newline): bytes
+ * are a reply after `replyGap` ms of quiet while one request is outstanding, until the server
+ * has sent this client a newline; from then on every session takes whole lines only.
  *
  * The connections are plain TCP by default; `transport: 'tls'` (with `ca` to trust a private or
  * self-signed certificate) or `transport: 'unix'` (with `path`) carry the same lines. A TLS

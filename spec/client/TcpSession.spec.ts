@@ -66,21 +66,21 @@ describe('TcpSession', () => {
       expect(session.inFlight).to.equal(0);
     });
 
-    it('takes a reply without a newline after the quiet gap (the original seed server)', async () => {
+    it("takes a reply without a newline after the quiet gap with framing 'chunk' (the original seed server)", async () => {
       server = await seedServer();
-      const { session } = await open(server.port);
+      const { session } = await open(server.port, { framing: 'chunk' });
       expect(await firstValueFrom(session.request('+,1,1'))).to.equal('200,2');
       expect(await firstValueFrom(session.request('/,1,0'))).to.equal('300,-1');
     });
 
-    it('takes a reply split across two writes with a pause shorter than the gap as one reply', async () => {
+    it("takes a reply split across two writes with a pause shorter than the gap as one reply, with framing 'chunk'", async () => {
       server = await fakeServer((socket) =>
         socket.once('data', () => {
           socket.write('200,');
           setTimeout(() => socket.write('42'), 5);
         }),
       );
-      const { session } = await open(server.port, { replyGap: 60 });
+      const { session } = await open(server.port, { framing: 'chunk', replyGap: 60 });
       expect(await firstValueFrom(session.request('*,6,7'))).to.equal('200,42');
     });
 
@@ -258,7 +258,7 @@ describe('TcpSession', () => {
     });
 
     it('ends the session on bytes that arrive with no request outstanding', async () => {
-      server = await fakeServer((socket) => socket.write('hello'));
+      server = await fakeServer((socket) => socket.write('hello\n'));
       const { session, ended, address } = await open(server.port);
       await ended;
       expect(session.endReason?.message).to.equal(`Connection to ${address} (session 7) was dropped: a reply came with no request outstanding`);
