@@ -316,6 +316,76 @@ describe('createTcpClient', () => {
       expect(await ask(c, '+,1,1')).to.equal('200,2');
     });
 
+    // The keep-alive race, made deterministic: the server closes the reused, idle session as the
+    // request arrives, which is what the client sees when the close overtakes its request.
+    describe('issue 10: a request the server\'s close overtakes on a reused, idle session', () => {
+      /**
+       * A server whose first connection answers its first line and, on the second, does `second`
+       * (closes it: FIN); `later` serves the other connections. `lines` holds each one's lines.
+       */
+      async function closesOnSecondLine(
+        later: (socket: Socket, lines: string[]) => void,
+        second: (socket: Socket) => void = (socket) => socket.destroy(),
+      ): Promise<{ server: FakeServer; lines: string[][] }> {
+        const lines: string[][] = [];
+        const server = await serve((socket) => {
+          const seen: string[] = [];
+          lines.push(seen);
+          if (lines.length > 1) return later(socket, seen);
+          onLines(socket, (line, index) => {
+            seen.push(line);
+            if (index === 0) socket.write(`${answer(line)}\n`);
+            else second(socket);
+          });
+        });
+        return { server, lines };
+      }
+
+      it('is sent again, once, on a new session, and answered there', async () => {
+        const { server, lines } = await closesOnSecondLine((socket, seen) =>
+          onLines(socket, (line) => {
+            seen.push(line);
+            socket.write(`${answer(line)}\n`);
+          }),
+        );
+        const c = connectTo(server.port, { reconnect: { initial: 5 } });
+        expect(await ask(c, '+,1,1')).to.equal('200,2');
+        expect(await ask(c, '+,2,2')).to.equal('200,4');
+        expect(lines).to.deep.equal([['+,1,1', '+,2,2'], ['+,2,2']]);
+      });
+
+      it('errors with the connection failure when the server has gone away', async () => {
+        // On the second line it closes every connection and stops listening: the server vanished.
+        const { server } = await closesOnSecondLine(
+          () => {},
+          () => void server.close(),
+        );
+        const port = server.port;
+        const c = connectTo(port, { reconnect: { initial: 5, factor: 2, max: 20 } });
+        expect(await ask(c, '+,1,1')).to.equal('200,2');
+        const { error } = await settle(ask(c, '+,2,2'));
+        expect(error).to.be.instanceOf(RxnetConnectionError);
+        expect((error as Error).message).to.match(new RegExp(`^Cannot connect to tcp://127\\.0\\.0\\.1:${port} after \\d+ attempts in \\d+ ms: ECONNREFUSED$`));
+        expect((error as RxnetConnectionError).info.final).to.equal(true);
+      });
+
+      it('errors, not sent a third time, when the new session closes under it too', async () => {
+        const { server, lines } = await closesOnSecondLine((socket, seen) =>
+          onLines(socket, (line) => {
+            seen.push(line);
+            socket.destroy();
+          }),
+        );
+        const c = connectTo(server.port, { reconnect: { initial: 5 } });
+        expect(await ask(c, '+,1,1')).to.equal('200,2');
+        const { error } = await settle(ask(c, '+,2,2'));
+        expect(error).to.be.instanceOf(RxnetConnectionError);
+        expect((error as Error).message).to.equal(`Connection to tcp://127.0.0.1:${server.port} (session 2) was closed by the server`);
+        expect(isTransientError(error)).to.equal(true);
+        expect(lines.slice(0, 2)).to.deep.equal([['+,1,1', '+,2,2'], ['+,2,2']]);
+      });
+    });
+
     it('backs off from a server that accepts and hangs up at once, without giving up', async () => {
       const server = await serve((socket) => socket.destroy());
       const c = connectTo(server.port, { reconnect: { initial: 10, factor: 2, max: 40 } });
