@@ -22,6 +22,15 @@ function offsets(peer: UdpPeer): number[] {
   return peer.received.map((d) => Math.round(d.at - (peer.received[0]?.at ?? 0)));
 }
 
+/**
+ * Each copy came no earlier than planned after the first, less what reading the first late can
+ * shift (this process runs other tests meanwhile; once seen: 658 ms for 700): a copy sent at the
+ * wrong step of the schedule is off by 100 ms or more. No upper bound: a busy machine only delays.
+ */
+function expectNotEarly(actual: readonly number[], planned: readonly number[]): void {
+  planned.forEach((at, i) => expect(actual[i], `copy ${i + 1}, planned at ${at} ms`).to.be.at.least(at - 60));
+}
+
 describe('node cli/client.js', function () {
   this.timeout(15000);
 
@@ -205,7 +214,9 @@ describe('node cli/client.js', function () {
 
     it('reports each unanswered request on stderr and goes on, with a server of success 0.5 (seed behaviour 3)', async () => {
       await using server = await startServer({ transport: 'udp', port: 0, success: 0.5, random: seededRandom(11) });
-      const { code, answered, missed } = await runLossy(server.address.port, ['--timeout', '0.05'], 30);
+      // A wait of 0.1 s is far longer than a reply takes here, even on a busy machine: a request is
+      // missed when the server drops it, not when the machine is slow.
+      const { code, answered, missed } = await runLossy(server.address.port, ['--timeout', '0.1'], 30);
       expect(code).to.equal(1);
       expect(missed.length).to.be.within(5, 25);
       expect([...answered, ...missed].sort((a, b) => a - b)).to.deep.equal(Array.from({ length: 30 }, (_, i) => i + 1));
@@ -220,17 +231,21 @@ describe('node cli/client.js', function () {
       expect(code).to.equal(missed.length === 0 ? 0 : 1);
     });
 
+    // The exact schedule (copies at 0, 0.1, 0.3, 0.7 and 1.5 s, giving up at 3.1 s) is tested on a
+    // fake clock in spec/client/udpRequest.spec.ts; here, on real timers in another process, the
+    // flags' effect is checked by count, and the times only as far as no busy machine can shift
+    // them: no copy before its time (a timer may fire a millisecond early), and no upper bound.
     it('with --timeout 0.1 --expb sends 5 times (0, 0.1, 0.3, 0.7, 1.5 s) to a silent peer and gives up at 3.1 s', async () => {
       const { peer, result } = await silentRun;
       const { code, stdout, stderr } = result;
       expect(code).to.equal(1);
       expect(stdout).to.equal('');
-      expect(stderr).to.match(/^rxnet client: no answer to "\+,1,1" after 5 attempts in 3\.[12] s\n$/);
+      const reported = /^rxnet client: no answer to "\+,1,1" after 5 attempts in (\d+\.\d) s\n$/.exec(stderr);
+      expect(reported, stderr).to.not.equal(null);
+      expect(Number(reported?.[1])).to.be.at.least(3.1);
       expect(peer.received.map((d) => d.text)).to.deep.equal(Array(5).fill('+,1,1'));
       expect(new Set(peer.received.map((d) => d.from.port)).size).to.equal(1);
-      // Arrival times are taken in this process, which runs the other UDP tests meanwhile: a late
-      // reading of the first datagram shifts every offset down (once seen: 658 ms for 700).
-      [0, 100, 300, 700, 1500].forEach((planned, i) => expect(offsets(peer)[i]).to.be.within(planned - 60, planned + 80));
+      expectNotEarly(offsets(peer), [0, 100, 300, 700, 1500]);
     });
 
     it('with --max-timeout 0.4 sends 3 times and gives up at 0.7 s', async () => {
@@ -239,9 +254,11 @@ describe('node cli/client.js', function () {
         const args = ['--udp', '--port', String(peer.port), '--timeout', '0.1', '--expb', '--max-timeout', '0.4', '+,1,1'];
         const { code, stderr } = await runCli(CLIENT, args);
         expect(code).to.equal(1);
-        expect(stderr).to.match(/^rxnet client: no answer to "\+,1,1" after 3 attempts in 7\d\d ms\n$/);
+        const reported = /^rxnet client: no answer to "\+,1,1" after 3 attempts in (\d+) ms\n$/.exec(stderr);
+        expect(reported, stderr).to.not.equal(null);
+        expect(Number(reported?.[1])).to.be.at.least(699);
         expect(peer.received).to.have.length(3);
-        [0, 100, 300].forEach((planned, i) => expect(offsets(peer)[i]).to.be.within(planned - 40, planned + 80));
+        expectNotEarly(offsets(peer), [0, 100, 300]);
       } finally {
         await peer.close();
       }
@@ -250,8 +267,10 @@ describe('node cli/client.js', function () {
     it('fails fast with one line when nothing listens on the port', async () => {
       const port = await closedUdpPort();
       const started = performance.now();
-      const { code, stdout, stderr } = await runCli(CLIENT, ['--udp', '--port', String(port), '--expb', '+,1,1', '+,2,2']);
-      expect(performance.now() - started).to.be.below(2000);
+      // Had it waited for an answer, it would have taken 5 s at least: far more than a busy
+      // machine needs to start the client and get the ICMP reply.
+      const { code, stdout, stderr } = await runCli(CLIENT, ['--udp', '--port', String(port), '--timeout', '5', '--expb', '--max-timeout', '10', '+,1,1', '+,2,2']);
+      expect(performance.now() - started).to.be.below(5000);
       expect({ code, stdout, stderr }).to.deep.equal({
         code: 1,
         stdout: '',
