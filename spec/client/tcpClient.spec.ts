@@ -21,6 +21,7 @@ import {
 import { createTcpClient, type TcpClient } from '../../lib/client/tcpClient.js';
 import type { TcpClientInput } from '../../lib/client/tcpClientOptions.js';
 import type { TcpSessionInfo } from '../../lib/client/TcpSession.js';
+import { waitUntil } from '../helpers/waitUntil.js';
 import { answer, fakeServer, freePort, onLines, seedServer, settle, sleep, stalledListener, type FakeServer } from './fakeServers.js';
 
 /** A well-behaved line server: one `\n`-terminated answer per request line. */
@@ -500,8 +501,8 @@ describe('createTcpClient', () => {
         expect(isTransientError(error)).to.equal(false);
       }
       expect(await states).to.deep.equal([CONNECTION_STATE_IDLE, CONNECTION_STATE_CONNECTING, CONNECTION_STATE_CONNECTED, CONNECTION_STATE_CLOSED]);
-      await sleep(10);
-      expect(server.sockets.size).to.equal(0);
+      // The server sees the close as soon as its loop gets to it: wait for that, not for 10 ms.
+      expect(await waitUntil(() => server.sockets.size === 0), 'the server saw every socket close').to.equal(true);
     });
 
     it('refuses a request retried from the error close() gave it, so it cannot hang in the queue', async () => {

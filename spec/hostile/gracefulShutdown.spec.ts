@@ -3,7 +3,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { startServer } from '../../lib/index.js';
 import { Figures } from './figures.js';
 import { pipelineUntilEnd, seededRandom, type PipelinedRun } from './hostileClients.js';
-import { waitUntil } from './waitUntil.js';
+import { waitUntil } from '../helpers/waitUntil.js';
 import { startServerProcess } from './serverProcess.js';
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

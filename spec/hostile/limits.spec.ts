@@ -4,7 +4,7 @@ import { startServer } from '../../lib/index.js';
 import { Figures, latency } from './figures.js';
 import { connectionFlood, open, slowloris } from './hostileClients.js';
 import { probeTcp, probeUdp } from './latencyProbe.js';
-import { waitUntil } from './waitUntil.js';
+import { waitUntil } from '../helpers/waitUntil.js';
 import { startServerProcess, type ServerProcess } from './serverProcess.js';
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
