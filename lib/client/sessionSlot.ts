@@ -1,4 +1,4 @@
-import { defer, Observable, of, retry, switchMap, throwError, timeout, timer } from 'rxjs';
+import { asyncScheduler, defer, Observable, of, retry, switchMap, throwError, timeout, timer, type SchedulerLike } from 'rxjs';
 import { RxnetClosedError, RxnetConnectionError, type RxnetError } from '../errors.js';
 import { isTlsHandshakeError } from './isTlsHandshakeError.js';
 import type { TcpConnection } from '../transport/TcpConnection.js';
@@ -19,6 +19,11 @@ export interface SessionSlotOptions {
   /** Called when a socket is created, and when it has closed: the owner counts open sockets. */
   readonly onSocketOpened: () => void;
   readonly onSocketClosed: () => void;
+  /**
+   * Where the connect timeout and the reconnect waits are scheduled, and what measures the
+   * `elapsedMs` of the final error. Defaults to RxJS's `asyncScheduler` (a TestScheduler in marble tests).
+   */
+  readonly scheduler?: SchedulerLike;
 }
 
 /** Internal: a session that was open has ended, so the slot opens another. */
@@ -61,16 +66,17 @@ class SessionEnded extends Error {
  */
 export function sessionSlot(options: SessionSlotOptions): Observable<TcpSession> {
   const address = options.session.address;
+  const scheduler = options.scheduler ?? asyncScheduler;
   return defer(() => {
     let failures = 0;
     let firstAttemptAt = 0;
     let unproductive = 0;
 
     const attempt$ = defer(() => {
-      if (failures === 0) firstAttemptAt = Date.now();
+      if (failures === 0) firstAttemptAt = scheduler.now();
       options.onSocketOpened();
       return options.connect({ id: options.nextId(), onClosed: options.onSocketClosed }).pipe(
-        timeout({ first: options.connectTimeout, with: () => throwError(() => connectTimedOut(address)) }),
+        timeout({ first: options.connectTimeout, scheduler, with: () => throwError(() => connectTimedOut(address)) }),
         switchMap((connection) => {
           failures = 0;
           return runSession(connection, options);
@@ -88,13 +94,13 @@ export function sessionSlot(options: SessionSlotOptions): Observable<TcpSession>
             }
             unproductive += 1;
             const { initial, factor, max } = options.reconnect;
-            return timer(Math.min(initial * factor ** (unproductive - 1), max));
+            return timer(Math.min(initial * factor ** (unproductive - 1), max), scheduler);
           }
           failures += 1;
-          const elapsedMs = Date.now() - firstAttemptAt;
+          const elapsedMs = scheduler.now() - firstAttemptAt;
           if (isTlsHandshakeError(err)) return throwError(() => handshakeFailed(address, failures, elapsedMs, err));
           const wait = reconnectDelay(failures, elapsedMs, options.reconnect);
-          return wait === undefined ? throwError(() => gaveUp(address, failures, elapsedMs, err)) : timer(wait);
+          return wait === undefined ? throwError(() => gaveUp(address, failures, elapsedMs, err)) : timer(wait, scheduler);
         },
       }),
     );

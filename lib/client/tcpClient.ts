@@ -1,12 +1,11 @@
-import { isIPv6 } from 'node:net';
 import { filter, firstValueFrom, Observable, type Subscriber } from 'rxjs';
-import { RxnetClosedError, type RxnetConnectionError } from '../errors.js';
-import { formatAddress, formatEndpoint } from '../transport/SocketAddress.js';
+import { isConnectionError, RxnetClosedError, type RxnetConnectionError } from '../errors.js';
+import { formatEndpoint } from '../transport/SocketAddress.js';
 import { checkRequestLine } from './checkRequestLine.js';
 import { CONNECTION_STATE_CLOSED, CONNECTION_STATE_CONNECTED, CONNECTION_STATE_FAILED, type ConnectionState } from './ConnectionState.js';
 import { resolveTcpClientOptions, type TcpClientInput, type TcpClientOptions } from './tcpClientOptions.js';
 import { TcpSessionPool } from './TcpSessionPool.js';
-import type { TcpSessionInfo } from './TcpSession.js';
+import type { TcpSession, TcpSessionInfo } from './TcpSession.js';
 
 /** A TCP client: a pool of sessions to one server, requests matched to replies in order. */
 export interface TcpClient extends AsyncDisposable {
@@ -16,6 +15,10 @@ export interface TcpClient extends AsyncDisposable {
    * Errors with a transient RxnetConnectionError if the session dies first, a final one
    * (`info.final`) when the client gave up connecting, an RxnetProtocolError for a malformed
    * reply, an RxnetInvalidOptionError for a line with a `\n`, an RxnetClosedError after close().
+   * One exception to "dies first": a request written on a reused, idle session that the server
+   * closes before sending anything back is queued again, once, for another session (see
+   * createTcpClient): it was most likely written after the server had closed, before the close
+   * could be read.
    * Unsubscribing cancels: a queued request is dropped; a sent one keeps its slot, and its reply
    * is discarded, never given to another request.
    */
@@ -46,6 +49,30 @@ export interface TcpClient extends AsyncDisposable {
 interface Pending {
   readonly line: string;
   readonly subscriber: Subscriber<string>;
+  /** True once it has been queued again after its session closed under it (see {@link mayResend}). */
+  resent: boolean;
+}
+
+/**
+ * Whether a request that errored with `err` on `session` may be queued again: it was written
+ * while the session was reused (it had answered before) and idle (nothing else in flight), no
+ * reply came after it, and the session ended because the server closed or reset it. That is the
+ * keep-alive race: a server (its idle timeout, a restart, a shutdown) closes the connection
+ * while the request is on its way, and the client learns of the close only after writing. The
+ * server most likely never read it; calc requests are idempotent, so sending it again is safe,
+ * as HTTP clients may for idempotent requests (RFC 9110, 9.2.2). Once only: a server that closes
+ * on every request still fails it.
+ */
+function mayResend(pending: Pending, err: unknown, session: TcpSession, written: { readonly replies: number; readonly idle: boolean }): boolean {
+  return (
+    !pending.resent &&
+    written.idle &&
+    written.replies > 0 &&
+    session.replyCount === written.replies &&
+    err === session.endReason &&
+    isConnectionError(err) &&
+    err.info.final !== true
+  );
 }
 
 /**
@@ -57,6 +84,13 @@ interface Pending {
  * an abandoned request can never hold the queue up forever. When the reconnect schedule gives up
  * on every session, queued requests error with the final error, and so does every later request,
  * until `connect()` is called again (the seed's "give up and let the user decide").
+ *
+ * A request that the server's close overtakes is sent again, once: when a session that has
+ * answered before is idle, the server may close it (idle timeout, restart, shutdown) while a new
+ * request is on its way, and the client reads the close only after writing. Such a request (the
+ * only one in flight, nothing received after it, the session closed or reset by the server) goes
+ * back to the head of the queue for the next session, and errors only if that one fails too; so
+ * a server that has gone away is reported as the connection failure it is, not as a lost request.
  *
  * Replies are newline-terminated lines, matched to requests in order (see TcpSession). In the
  * default `framing: 'line'`, bytes without a newline are never a reply, however long the pause;
@@ -87,9 +121,7 @@ export function createTcpClient(options: TcpClientInput = {}): TcpClient {
 
 /** `tcp://127.0.0.1:9000`, `tls://[::1]:9443` or `unix:/tmp/calc.sock`, for messages. */
 function streamAddress(options: Readonly<TcpClientOptions>): string {
-  if (options.transport === 'unix') return formatEndpoint(options);
-  const family = isIPv6(options.host) ? 'IPv6' : 'IPv4';
-  return `${options.transport}://${formatAddress({ address: options.host, port: options.port, family })}`;
+  return formatEndpoint(options);
 }
 
 class PooledTcpClient implements TcpClient {
@@ -129,7 +161,7 @@ class PooledTcpClient implements TcpClient {
         subscriber.error(refusal);
         return undefined;
       }
-      const pending: Pending = { line, subscriber };
+      const pending: Pending = { line, subscriber, resent: false };
       this.queue.add(pending);
       this.pool.fill();
       this.dispatch();
@@ -197,14 +229,30 @@ class PooledTcpClient implements TcpClient {
       }
       this.queue.delete(pending);
       const { subscriber } = pending;
+      const written = { replies: session.replyCount, idle: session.inFlight === 0 };
       subscriber.add(
         session.request(pending.line).subscribe({
           next: (reply) => subscriber.next(reply),
-          error: (err: unknown) => subscriber.error(err),
+          error: (err: unknown) => (mayResend(pending, err, session, written) ? this.resend(pending) : subscriber.error(err)),
           complete: () => subscriber.complete(),
         }),
       );
     }
+  }
+
+  /** Puts a request whose session closed under it at the head of the queue, for the next session with room. */
+  private resend(pending: Pending): void {
+    const refusal = this.closed ? this.closedError() : this.pool.failure;
+    if (refusal !== undefined) {
+      pending.subscriber.error(refusal);
+      return;
+    }
+    pending.resent = true;
+    const waiting = [...this.queue];
+    this.queue.clear();
+    for (const each of [pending, ...waiting]) this.queue.add(each);
+    this.pool.fill();
+    this.dispatch();
   }
 
   private closedError(): RxnetClosedError {

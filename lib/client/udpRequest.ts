@@ -13,7 +13,11 @@ export interface UdpRequestOptions {
   readonly host?: string;
   /** The server's port. */
   readonly port: number;
-  /** The timeout and retry policy (see retryWithBackoff). Defaults to RETRY_DEFAULTS: 1 s, doubling, up to 2 s. */
+  /**
+   * The timeout and retry policy (see retryWithBackoff). Defaults to RETRY_DEFAULTS: 1 s, doubling,
+   * up to 2 s. Its `scheduler` (asyncScheduler by default) times every wait and measures the
+   * timeout error's `elapsedMs`, so on a fake clock the schedule and the figure are exact.
+   */
   readonly retry?: Partial<RetryPolicy>;
   /** Ports of earlier requests, never reused for this one (see RecentPorts). Defaults to none. */
   readonly recentPorts?: RecentPorts;

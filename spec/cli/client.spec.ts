@@ -22,6 +22,15 @@ function offsets(peer: UdpPeer): number[] {
   return peer.received.map((d) => Math.round(d.at - (peer.received[0]?.at ?? 0)));
 }
 
+/**
+ * Each copy came no earlier than planned after the first, less what reading the first late can
+ * shift (this process runs other tests meanwhile; once seen: 658 ms for 700): a copy sent at the
+ * wrong step of the schedule is off by 100 ms or more. No upper bound: a busy machine only delays.
+ */
+function expectNotEarly(actual: readonly number[], planned: readonly number[]): void {
+  planned.forEach((at, i) => expect(actual[i], `copy ${i + 1}, planned at ${at} ms`).to.be.at.least(at - 60));
+}
+
 describe('node cli/client.js', function () {
   this.timeout(15000);
 
@@ -75,9 +84,7 @@ describe('node cli/client.js', function () {
 
     it('fails fast with one line when nothing listens, without trying the other requests', async () => {
       const port = await closedTcpPort();
-      const started = performance.now();
       const { code, stdout, stderr } = await runCli(CLIENT, ['--port', String(port), '+,1,1', '+,2,2']);
-      expect(performance.now() - started).to.be.below(3000);
       expect(code).to.equal(1);
       expect(stdout).to.equal('');
       expect(stderr).to.match(new RegExp(`^rxnet client: Cannot connect to tcp://127\\.0\\.0\\.1:${port} after 4 attempts in \\d+ ms: ECONNREFUSED\\n$`));
@@ -99,13 +106,41 @@ describe('node cli/client.js', function () {
       child.stdin.write('+,1,1\n');
       await firstAnswer;
       await server.close();
-      const started = performance.now();
+      // Whether the client reads the close before or after it writes "+,2,2" is a race; either
+      // way the request meets the vanished server (see the issue 10 test below).
       child.stdin.end('+,2,2\n+,3,3\n');
       const code = await exited;
-      expect(performance.now() - started).to.be.below(3000);
       expect(code).to.equal(1);
       expect(stdout).to.equal('200,2\n');
-      expect(stderr).to.match(/^rxnet client: Cannot connect to tcp:\/\/127\.0\.0\.1:\d+ after \d+ attempts? in \d+ ms: ECONNREFUSED\n$/);
+      expect(stderr).to.match(/^rxnet client: Cannot connect to tcp:\/\/127\.0\.0\.1:\d+ after 4 attempts in \d+ ms: ECONNREFUSED\n$/);
+    });
+
+    // The race of the test above, made deterministic: the server closes the connection and stops
+    // listening when the second request arrives, so the client always writes it first. It used to
+    // print `no answer to "+,2,2" ... was closed by the server`, then the connection failure.
+    it('issue 10: reports the vanished server, not a lost request, when the server goes as the next request arrives', async () => {
+      const sockets = new Set<import('node:net').Socket>();
+      const server = createServer((socket) => {
+        sockets.add(socket);
+        let lines = 0;
+        socket.on('data', (chunk: Buffer) => {
+          for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+            lines += 1;
+            if (lines === 1) socket.write(line === '+,1,1' ? '200,2\n' : '300,-1\n');
+            else {
+              server.close();
+              for (const each of sockets) each.destroy();
+            }
+          }
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      const { code, stdout, stderr } = await runCli(CLIENT, ['--port', String(port), '+,1,1', '+,2,2', '+,3,3']);
+      expect(stderr).to.match(new RegExp(`^rxnet client: Cannot connect to tcp://127\\.0\\.0\\.1:${port} after 4 attempts in \\d+ ms: ECONNREFUSED\\n$`));
+      expect(stdout).to.equal('200,2\n');
+      expect(code).to.equal(1);
     });
 
     it('prompts in a terminal and ends with the usual status on Ctrl-D', async function () {
@@ -179,7 +214,9 @@ describe('node cli/client.js', function () {
 
     it('reports each unanswered request on stderr and goes on, with a server of success 0.5 (seed behaviour 3)', async () => {
       await using server = await startServer({ transport: 'udp', port: 0, success: 0.5, random: seededRandom(11) });
-      const { code, answered, missed } = await runLossy(server.address.port, ['--timeout', '0.05'], 30);
+      // A wait of 0.1 s is far longer than a reply takes here, even on a busy machine: a request is
+      // missed when the server drops it, not when the machine is slow.
+      const { code, answered, missed } = await runLossy(server.address.port, ['--timeout', '0.1'], 30);
       expect(code).to.equal(1);
       expect(missed.length).to.be.within(5, 25);
       expect([...answered, ...missed].sort((a, b) => a - b)).to.deep.equal(Array.from({ length: 30 }, (_, i) => i + 1));
@@ -194,17 +231,21 @@ describe('node cli/client.js', function () {
       expect(code).to.equal(missed.length === 0 ? 0 : 1);
     });
 
+    // The exact schedule (copies at 0, 0.1, 0.3, 0.7 and 1.5 s, giving up at 3.1 s) is tested on a
+    // fake clock in spec/client/udpRequest.spec.ts; here, on real timers in another process, the
+    // flags' effect is checked by count, and the times only as far as no busy machine can shift
+    // them: no copy before its time (a timer may fire a millisecond early), and no upper bound.
     it('with --timeout 0.1 --expb sends 5 times (0, 0.1, 0.3, 0.7, 1.5 s) to a silent peer and gives up at 3.1 s', async () => {
       const { peer, result } = await silentRun;
       const { code, stdout, stderr } = result;
       expect(code).to.equal(1);
       expect(stdout).to.equal('');
-      expect(stderr).to.match(/^rxnet client: no answer to "\+,1,1" after 5 attempts in 3\.[12] s\n$/);
+      const reported = /^rxnet client: no answer to "\+,1,1" after 5 attempts in (\d+\.\d) s\n$/.exec(stderr);
+      expect(reported, stderr).to.not.equal(null);
+      expect(Number(reported?.[1])).to.be.at.least(3.1);
       expect(peer.received.map((d) => d.text)).to.deep.equal(Array(5).fill('+,1,1'));
       expect(new Set(peer.received.map((d) => d.from.port)).size).to.equal(1);
-      // Arrival times are taken in this process, which runs the other UDP tests meanwhile: a late
-      // reading of the first datagram shifts every offset down (once seen: 658 ms for 700).
-      [0, 100, 300, 700, 1500].forEach((planned, i) => expect(offsets(peer)[i]).to.be.within(planned - 60, planned + 80));
+      expectNotEarly(offsets(peer), [0, 100, 300, 700, 1500]);
     });
 
     it('with --max-timeout 0.4 sends 3 times and gives up at 0.7 s', async () => {
@@ -213,9 +254,11 @@ describe('node cli/client.js', function () {
         const args = ['--udp', '--port', String(peer.port), '--timeout', '0.1', '--expb', '--max-timeout', '0.4', '+,1,1'];
         const { code, stderr } = await runCli(CLIENT, args);
         expect(code).to.equal(1);
-        expect(stderr).to.match(/^rxnet client: no answer to "\+,1,1" after 3 attempts in 7\d\d ms\n$/);
+        const reported = /^rxnet client: no answer to "\+,1,1" after 3 attempts in (\d+) ms\n$/.exec(stderr);
+        expect(reported, stderr).to.not.equal(null);
+        expect(Number(reported?.[1])).to.be.at.least(699);
         expect(peer.received).to.have.length(3);
-        [0, 100, 300].forEach((planned, i) => expect(offsets(peer)[i]).to.be.within(planned - 40, planned + 80));
+        expectNotEarly(offsets(peer), [0, 100, 300]);
       } finally {
         await peer.close();
       }
@@ -224,8 +267,10 @@ describe('node cli/client.js', function () {
     it('fails fast with one line when nothing listens on the port', async () => {
       const port = await closedUdpPort();
       const started = performance.now();
-      const { code, stdout, stderr } = await runCli(CLIENT, ['--udp', '--port', String(port), '--expb', '+,1,1', '+,2,2']);
-      expect(performance.now() - started).to.be.below(2000);
+      // Had it waited for an answer, it would have taken 5 s at least: far more than a busy
+      // machine needs to start the client and get the ICMP reply.
+      const { code, stdout, stderr } = await runCli(CLIENT, ['--udp', '--port', String(port), '--timeout', '5', '--expb', '--max-timeout', '10', '+,1,1', '+,2,2']);
+      expect(performance.now() - started).to.be.below(5000);
       expect({ code, stdout, stderr }).to.deep.equal({
         code: 1,
         stdout: '',

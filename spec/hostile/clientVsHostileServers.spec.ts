@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { firstValueFrom } from 'rxjs';
 import { createCalcClient } from '../../lib/index.js';
 import { runCli } from '../helpers/childProcess.js';
+import { Figures } from './figures.js';
 import { answer, startHostileTcpServer, startHostileUdpServer, TCP_MOVES, TCP_NON_ANSWERS, UDP_MOVES, UDP_NON_ANSWERS, type HostileServer } from './hostileServers.js';
 
 /** Distinct request lines, so a stderr line names exactly one of them. */
@@ -25,8 +26,11 @@ async function expectOnlyRightAnswers(flags: readonly string[], lines: readonly 
   return answered.length;
 }
 
+const figures = new Figures('clients against hostile servers');
+
 describe('clients against hostile servers', function () {
   this.timeout(20000);
+  after(() => figures.print());
   let server: HostileServer | undefined;
   afterEach(async () => {
     await server?.close();
@@ -38,6 +42,7 @@ describe('clients against hostile servers', function () {
       server = await startHostileTcpServer(Object.keys(TCP_MOVES), 3);
       const lines = requestLines(18);
       const answered = await expectOnlyRightAnswers(['--port', String(server.port), '--timeout', '0.1', '--expb', '--max-timeout', '0.2'], lines);
+      figures.add('CLI over TCP', `${answered} of ${lines.length} answered, ${server.requests()} requests read`);
       expect(answered, 'some requests answered (a bad reply ends a request unless it is a timeout or a broken connection)').to.be.greaterThan(3);
       expect(server.requests()).to.be.greaterThan(lines.length);
     });
@@ -55,6 +60,7 @@ describe('clients against hostile servers', function () {
       server = await startHostileUdpServer(UDP_MOVES, 5);
       const lines = requestLines(18);
       const answered = await expectOnlyRightAnswers(['--udp', '--port', String(server.port), '--timeout', '0.05', '--expb', '--max-timeout', '0.2'], lines);
+      figures.add('CLI over UDP', `${answered} of ${lines.length} answered, ${server.requests()} datagrams read`);
       expect(answered).to.be.greaterThan(14);
     });
 
@@ -89,6 +95,7 @@ describe('clients against hostile servers', function () {
             expect(outcome.value.text, lines[i]).to.equal(answer(lines[i] ?? ''));
           }
         });
+        figures.add('createCalcClient, pipelining', `${answered} of ${lines.length} answered, ${server.requests()} requests read`);
         expect(answered).to.be.greaterThan(50);
       } finally {
         await client.close();

@@ -238,21 +238,20 @@ export async function connectionFlood(
 }
 
 /**
- * Abrupt resets: for `durationMs`, `parallel` clients in turn connect, pipeline `requestsEach`
- * requests (whose replies outgrow them) and reset the connection (RST), at once or 2 ms later,
- * then wait `pauseMs`.
- * Resolves with how many connections it reset.
+ * Abrupt resets: `parallel` clients each, `rounds` times in turn, connect, pipeline
+ * `requestsEach` requests (whose replies outgrow them) and reset the connection (RST), at once
+ * or 2 ms later, then wait `pauseMs`. Bounded by count, not by time, so a busy machine does the
+ * same work, only slower. Resolves with how many connections it reset.
  */
 export async function abruptResets(
   port: number,
-  opts: { durationMs: number; parallel: number; requestsEach: number; pauseMs: number },
+  opts: { rounds: number; parallel: number; requestsEach: number; pauseMs: number },
 ): Promise<number> {
   const burst = Buffer.from('/,1,3\n'.repeat(opts.requestsEach));
   let resets = 0;
-  const deadline = performance.now() + opts.durationMs;
   await Promise.all(
     Array.from({ length: opts.parallel }, async (_, lane) => {
-      for (let round = 0; performance.now() < deadline; round += 1) {
+      for (let round = 0; round < opts.rounds; round += 1) {
         const socket = await open(port);
         socket.on('error', () => {});
         socket.write(burst);
@@ -335,30 +334,64 @@ export async function neverReaders(port: number, opts: { connections: number; ma
   return { written, stuck: sockets.map((socket) => socket.writableLength), stalledAfterMs: performance.now() - started, close };
 }
 
+/** What a datagram costs a socket's receive buffer: its payload and about as much again as a small skb's overhead. */
+const bufferCost = (size: number): number => size + 1280;
+
+/**
+ * Most of the server's receive buffer the UDP flood may fill (Linux's default is 208 KiB,
+ * `net.core.rmem_default`): with less than this outstanding, no datagram of the flood or of
+ * another source can be dropped for want of room, however slowly the server reads.
+ */
+const FLOOD_WINDOW_BYTES = 128 * 1024;
+
 /**
  * A UDP flood of random datagrams from another loopback address (`from`): `count` datagrams of
- * random bytes (some empty, some over the limit, up to 60 KiB), `perTick` every millisecond or so.
- * Resolves with how many replies came back (the server answers each datagram it got with one line).
+ * random bytes (some empty, some over the limit, up to 60 KiB), sent as fast as the server
+ * answers, with at most FLOOD_WINDOW_BYTES of them unanswered at any time. So the server's socket
+ * buffer never overflows, and every datagram must get its one reply (the server answers each
+ * datagram it reads with one line), however busy the machine. Resolves with the replies; stops
+ * early (sent > replies) only if no reply comes for `replyTimeoutMs`.
  */
-export async function udpGarbage(port: number, opts: { from: string; count: number; perTick: number; seed: number }): Promise<{ sent: number; replies: string[] }> {
+export async function udpGarbage(
+  port: number,
+  opts: { from: string; count: number; seed: number; replyTimeoutMs: number },
+): Promise<{ sent: number; replies: string[] }> {
   const random = seededRandom(opts.seed);
   const socket = createSocket('udp4');
   const replies: string[] = [];
-  socket.on('message', (data) => replies.push(data.toString('utf8')));
+  const costs: number[] = [];
+  let outstanding = 0;
+  let wake: (() => void) | undefined;
+  socket.on('message', (data) => {
+    replies.push(data.toString('utf8'));
+    outstanding -= costs[replies.length - 1] ?? 0;
+    wake?.();
+  });
   await new Promise<void>((resolve) => socket.bind(0, opts.from, resolve));
+  const replied = (): Promise<boolean> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), opts.replyTimeoutMs);
+      wake = () => {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve(true);
+      };
+    });
   let sent = 0;
   try {
     while (sent < opts.count) {
-      for (let i = 0; i < opts.perTick && sent < opts.count; i += 1, sent += 1) {
-        const roll = random();
-        const size = roll < 0.05 ? 0 : roll < 0.1 ? 5000 + Math.floor(random() * 56000) : Math.floor(random() * 64);
-        const datagram = Buffer.alloc(size);
-        for (let b = 0; b < Math.min(size, 64); b += 1) datagram[b] = Math.floor(random() * 256);
-        socket.send(datagram, port, '127.0.0.1');
-      }
-      await pause(1);
+      const roll = random();
+      const size = roll < 0.05 ? 0 : roll < 0.1 ? 5000 + Math.floor(random() * 56000) : Math.floor(random() * 64);
+      const datagram = Buffer.alloc(size);
+      for (let b = 0; b < Math.min(size, 64); b += 1) datagram[b] = Math.floor(random() * 256);
+      while (outstanding + bufferCost(size) > FLOOD_WINDOW_BYTES) if (!(await replied())) return { sent, replies };
+      costs.push(bufferCost(size));
+      outstanding += bufferCost(size);
+      socket.send(datagram, port, '127.0.0.1');
+      sent += 1;
+      if (sent % 16 === 0) await pause(0); // let replies in
     }
-    await pause(100);
+    while (replies.length < sent) if (!(await replied())) break;
     return { sent, replies };
   } finally {
     await new Promise<void>((resolve) => socket.close(() => resolve()));
@@ -424,23 +457,30 @@ export function pipelineUntilEnd(port: number, opts: { id: number; batch: number
 }
 
 /**
- * A greedy but correct client: pipelines 64 KiB writes of `+,1,1` as fast as the server takes
- * them (respecting backpressure) and reads every reply, for `durationMs`. Resolves with the
- * replies it read.
+ * A greedy but correct client: pipelines `writes` 64 KiB writes of `+,1,1` (10,000 requests each)
+ * as fast as the server takes them (respecting backpressure) and reads every reply. Resolves with
+ * how many replies it read, once it has read them all, or after `timeoutMs`.
  */
-export async function greedyPipeliner(port: number, opts: { durationMs: number }): Promise<number> {
-  const chunk = Buffer.from('+,1,1\n'.repeat(10000));
+export async function greedyPipeliner(port: number, opts: { writes: number; timeoutMs: number }): Promise<number> {
+  const perWrite = 10000;
+  const chunk = Buffer.from('+,1,1\n'.repeat(perWrite));
   const socket = await open(port);
   let replies = 0;
+  let allRead: () => void = () => {};
+  const done = new Promise<void>((resolve) => (allRead = resolve));
   socket.on('data', (data: Buffer) => {
     for (const byte of data) if (byte === 0x0a) replies += 1;
+    if (replies >= opts.writes * perWrite) allRead();
   });
   socket.on('error', () => {});
-  const deadline = performance.now() + opts.durationMs;
-  while (performance.now() < deadline && !socket.destroyed) {
+  socket.once('close', () => allRead());
+  const timer = setTimeout(() => allRead(), opts.timeoutMs);
+  for (let i = 0; i < opts.writes && !socket.destroyed; i += 1) {
     await write(socket, chunk);
     await pause(0);
   }
+  await done;
+  clearTimeout(timer);
   socket.destroy();
   return replies;
 }

@@ -30,6 +30,11 @@ export interface ServerProcess {
   nextStats(): Promise<Record<string, number>>;
   /** Resolves with the counters once two `stats` lines in a row show the same `requests` (it has gone quiet), or after `maxLines`. */
   quietStats(maxLines?: number): Promise<Record<string, number>>;
+  /**
+   * Resolves with the counters of the first `stats` line from now on that `accepts`, or of the
+   * last one after `maxLines`: a spec waits for the state it needs, then asserts it.
+   */
+  statsWhen(accepts: (stats: Record<string, number>) => boolean, maxLines?: number): Promise<Record<string, number>>;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when it has exited. */
   stop(graceMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -52,6 +57,7 @@ export async function startServerProcess(args: readonly string[] = []): Promise<
       for (const resolve of wake) resolve(last);
     }
   });
+  const next = (): Promise<Record<string, number>> => new Promise((resolve) => waiting.push(resolve));
   return {
     cli,
     port: cli.port,
@@ -59,9 +65,8 @@ export async function startServerProcess(args: readonly string[] = []): Promise<
     rss: () => readRss(pid),
     alive: () => cli.child.exitCode === null && cli.child.signalCode === null,
     lastStats: () => last,
-    nextStats: () => new Promise((resolve) => waiting.push(resolve)),
+    nextStats: next,
     quietStats: async (maxLines = 20) => {
-      const next = (): Promise<Record<string, number>> => new Promise((resolve) => waiting.push(resolve));
       let previous = await next();
       for (let i = 0; i < maxLines; i += 1) {
         const current = await next();
@@ -69,6 +74,11 @@ export async function startServerProcess(args: readonly string[] = []): Promise<
         previous = current;
       }
       return previous;
+    },
+    statsWhen: async (accepts, maxLines = 50) => {
+      let current = await next();
+      for (let i = 1; i < maxLines && !accepts(current); i += 1) current = await next();
+      return current;
     },
     stop: async (graceMs = 2000) => {
       if (cli.child.exitCode === null && cli.child.signalCode === null) {

@@ -1,38 +1,39 @@
 import { expect } from 'chai';
+import { Figures, latency } from './figures.js';
 import { udpGarbage } from './hostileClients.js';
-import { probeUdp, type ProbeReport } from './latencyProbe.js';
+import { probeUdp } from './latencyProbe.js';
 import { startServerProcess, type ServerProcess } from './serverProcess.js';
 
 describe('hostile clients against node cli/server.js --udp', function () {
   this.timeout(10000);
+  const figures = new Figures('the well-behaved client over UDP while the flood runs');
   let server: ServerProcess;
-  let baseline: ProbeReport;
 
   before(async () => {
     server = await startServerProcess(['--udp']);
     await probeUdp(server.port, { durationMs: 200 });
-    baseline = await probeUdp(server.port, { durationMs: 300 });
+    figures.add('before the flood', latency(await probeUdp(server.port, { durationMs: 300 })));
   });
   after(async () => {
     await server?.stop();
+    figures.print();
   });
 
-  it('answers every random, empty and over-long datagram of a flood once, while another source gets its answers within 100 ms', async () => {
+  it('answers every random, empty and over-long datagram of a flood once, while another source gets every answer', async () => {
     const before = server.rss();
-    const [flood, probe] = await Promise.all([
-      udpGarbage(server.port, { from: '127.0.0.2', count: 1500, perTick: 2, seed: 11 }),
-      probeUdp(server.port, { durationMs: 1000, replyTimeoutMs: 1000 }),
-    ]);
-    const figures = `p50 ${probe.p50.toFixed(2)} ms, p99 ${probe.p99.toFixed(2)} ms (before: ${baseline.p99.toFixed(2)} ms), ${probe.answered} answers, ${probe.missing} missing`;
-    if (process.env['RXNET_HOSTILE_VERBOSE'] !== undefined) console.log(`      well-behaved client: ${figures}; flood got ${flood.replies.length} replies of ${flood.sent}`);
-    expect(probe.wrong, figures).to.equal(0);
-    // Loopback UDP does not lose datagrams unless a socket buffer overflows; allow one for a busy machine.
-    expect(probe.missing, figures).to.be.at.most(1);
-    expect(probe.answered, figures).to.be.greaterThan(20);
-    expect(probe.p99, figures).to.be.lessThan(Math.max(100, 3 * baseline.p99));
+    // The flood keeps less than the server's socket buffer outstanding (see udpGarbage), so on
+    // loopback no datagram is lost and every count below is exact, however busy the machine.
+    const flooding = udpGarbage(server.port, { from: '127.0.0.2', count: 1500, seed: 11, replyTimeoutMs: 5000 });
+    const [flood, probe] = await Promise.all([flooding, probeUdp(server.port, { until: flooding })]);
+    const growthMiB = (server.rss().peakKiB - before.rssKiB) / 1024;
+    figures.add('flood of 1500 datagrams', latency(probe));
+    figures.add('server RSS', `peak ${growthMiB.toFixed(1)} MiB above the RSS before the flood`);
+    const seen = `${probe.sent} sent, ${probe.answered} answered, ${probe.wrong} wrong, ${probe.missing} missing`;
+    expect(probe.answered, seen).to.equal(probe.sent);
+    expect(flood.sent).to.equal(1500);
     expect(flood.replies.length, 'one reply per flood datagram').to.equal(flood.sent);
     for (const reply of flood.replies) expect(reply).to.match(/^(300,-1|200,-?[\d.e+-]+)\n$/);
     expect(server.alive()).to.equal(true);
-    expect((server.rss().peakKiB - before.rssKiB) / 1024, 'peak RSS growth, MiB').to.be.lessThan(64);
+    expect(growthMiB, 'peak RSS growth, MiB').to.be.lessThan(64);
   });
 });
