@@ -30,9 +30,11 @@ describe('bench', () => {
 
     it('verifies every pipelined TCP reply and stops at the request count', async () => {
       server = await startBaselineServer({ transport: 'tcp', host: '127.0.0.1', port: 0, maxLineLength: 4096 });
-      const result = await runTcpLoad(load('tcp', server.address.port, {}));
-      expect(result).to.include({ sent: 400, verified: 400, mismatches: 0, unanswered: 0, errors: 0 });
+      const result = await runTcpLoad(load('tcp', server.address.port, { serverPids: [process.pid] }));
+      expect(result).to.include({ generator: 'node', sent: 400, verified: 400, mismatches: 0, unanswered: 0, errors: 0 });
       expect(result.latency.samples).to.equal(400);
+      expect(result.serverCpuPercent).to.be.a('number');
+      expect(result.loadWaitPercent).to.be.a('number');
     });
 
     it('verifies every UDP reply with a window of sockets and counts nothing lost', async () => {
