@@ -3,6 +3,7 @@ import { startBaselineServer, type BaselineServer } from '../../bench/baselineSe
 import { summarizeProfile } from '../../bench/cpuProfileSummary.js';
 import { LatencyRecorder } from '../../bench/load/LatencyRecorder.js';
 import type { LoadOptions } from '../../bench/load/LoadOptions.js';
+import { mixFileText } from '../../bench/load/mixFile.js';
 import { mixedRequest } from '../../bench/load/requestMix.js';
 import { runTcpLoad } from '../../bench/load/tcpLoad.js';
 import { runUdpLoad } from '../../bench/load/udpLoad.js';
@@ -63,6 +64,16 @@ describe('bench', () => {
       } finally {
         await new Promise<void>((resolve) => silent.close(() => resolve()));
       }
+    });
+  });
+
+  describe('mixFileText', () => {
+    it('lists each request of the mix and then its expected reply, one per line', () => {
+      expect(mixFileText(3)).to.equal('+,0,1\n200,1\n*,1,2\n200,2\n-,2,0.5\n200,1.5\n');
+      const lines = mixFileText(64).split('\n');
+      expect(lines).to.have.length(129);
+      expect(lines[2 * 14]).to.equal(mixedRequest(14).text);
+      expect(lines[2 * 14 + 1]).to.equal(mixedRequest(14).expected);
     });
   });
 
