@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { startBaselineServer, type BaselineServer } from '../../bench/baselineServer.js';
+import { startPlainNodeServer } from '../../bench/plainNodeServer.js';
+import type { BenchServer } from '../../bench/serverProcess.js';
 import { summarizeProfile } from '../../bench/cpuProfileSummary.js';
 import { LatencyRecorder } from '../../bench/load/LatencyRecorder.js';
 import type { LoadOptions } from '../../bench/load/LoadOptions.js';
@@ -22,15 +23,15 @@ const load = (transport: 'tcp' | 'udp', port: number, extra: Partial<LoadOptions
 });
 
 describe('bench', () => {
-  describe('load generator against the baseline server', () => {
-    let server: BaselineServer | undefined;
+  describe('Node load generator against the plain baseline', () => {
+    let server: BenchServer | undefined;
     afterEach(async () => {
       await server?.close();
       server = undefined;
     });
 
     it('verifies every pipelined TCP reply and stops at the request count', async () => {
-      server = await startBaselineServer({ transport: 'tcp', host: '127.0.0.1', port: 0, maxLineLength: 4096 });
+      server = await startPlainNodeServer({ transport: 'tcp', host: '127.0.0.1', port: 0, maxLineLength: 4096 });
       const result = await runTcpLoad(load('tcp', server.address.port, { serverPids: [process.pid] }));
       expect(result).to.include({ generator: 'node', sent: 400, verified: 400, mismatches: 0, unanswered: 0, errors: 0 });
       expect(result.latency.samples).to.equal(400);
@@ -39,13 +40,13 @@ describe('bench', () => {
     });
 
     it('verifies every UDP reply with a window of sockets and counts nothing lost', async () => {
-      server = await startBaselineServer({ transport: 'udp', host: '127.0.0.1', port: 0, maxLineLength: 4096 });
+      server = await startPlainNodeServer({ transport: 'udp', host: '127.0.0.1', port: 0, maxLineLength: 4096 });
       const result = await runUdpLoad(load('udp', server.address.port, { window: 4, requests: 200 }));
       expect(result).to.include({ sent: 200, verified: 200, mismatches: 0, lost: 0, late: 0 });
     });
 
     it('paces an open-loop run at the offered rate', async () => {
-      server = await startBaselineServer({ transport: 'tcp', host: '127.0.0.1', port: 0, maxLineLength: 4096 });
+      server = await startPlainNodeServer({ transport: 'tcp', host: '127.0.0.1', port: 0, maxLineLength: 4096 });
       const result = await runTcpLoad(load('tcp', server.address.port, { rate: 2000, seconds: 0.2, requests: 10_000 }));
       expect(result.mismatches).to.equal(0);
       // 2000/s for 0.2 s is 400, paced per millisecond; a closed loop would send thousands. The
