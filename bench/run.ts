@@ -58,7 +58,7 @@ function summaryLine(result: ScenarioResult): string {
   const parts = result.servers.map((kind) => {
     const m = result.median[kind];
     const ratio = result.ratios[kind];
-    const vs = kind === YARDSTICK ? '' : ratio === null ? ' (load-bound)' : ratio === undefined ? '' : ` (${ratio.rps.toFixed(2)}x, p99 ${ratio.p99.toFixed(2)}x)`;
+    const vs = kind === YARDSTICK ? '' : ratio === null ? ' (no ratio: load-bound)' : ratio === undefined ? '' : ` (${ratio.rps.toFixed(2)}x, p99 ${ratio.p99.toFixed(2)}x)`;
     return `${SERVER_LABELS[kind]} ${m?.rps.toLocaleString('en-US') ?? '-'}/s${vs}`;
   });
   return `${result.id}: ${parts.join(', ')}`;

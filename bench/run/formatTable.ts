@@ -6,11 +6,12 @@ const int = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleS
 const dec = (n: number, digits = 1): string => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 const times = (n: number): string => (Number.isFinite(n) ? `${n.toFixed(2)}x` : '-');
 
-/** Pads cells into aligned columns: the first columns left-aligned, numbers right-aligned. */
-function columns(rows: readonly (readonly string[])[], leftAligned: number): string {
+/** Pads cells into aligned columns: the first `leftAligned` and, with `note`, the last left-aligned, numbers right-aligned. */
+function columns(rows: readonly (readonly string[])[], leftAligned: number, note = false): string {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => row.map((cell, i) => (i < leftAligned ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ').trimEnd()).join('\n');
+  const left = (i: number, row: readonly string[]): boolean => i < leftAligned || (note && i === row.length - 1);
+  return rows.map((row) => row.map((cell, i) => (left(i, row) ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ').trimEnd()).join('\n');
 }
 
 /** The line that says which load generator measured, and why if it is not the native one. */
@@ -66,7 +67,7 @@ export function formatTable(report: BenchReport): string {
       else rows.push(['', name, times(r.rps), times(r.p50), times(r.p99), times(r.p999), times(r.cpuMicrosPerRequest), '', '', '', '', '', '']);
     }
   }
-  const parts = [header.join('\n'), columns(rows, 2)];
+  const parts = [header.join('\n'), columns(rows, 2, true)];
   const idle = report.idle;
   if (idle !== undefined) {
     const perConnection = Object.entries(idle.bytesPerConnection).map(([kind, bytes]) => `${SERVER_LABELS[kind as ServerKind]} ${int(bytes)} B/conn`);
