@@ -1,6 +1,8 @@
 /**
- * The load generator, a separate plain-Node process (no RxJS, no rxnet), so it measures the
- * server rather than competing with it inside one event loop.
+ * The Node load generator, a separate plain-Node process (no RxJS, no rxnet), so it measures the
+ * server rather than competing with it inside one event loop. `npm run bench` uses the native one
+ * (bench/native/calcload.c) and falls back to this one only where no C compiler is found (or with
+ * --node-load); this one is also what measures the idle-connections memory.
  *
  *   node dist/bench/loadGenerator.js --tcp --port P --connections 64 --window 32 --seconds 2
  *   node dist/bench/loadGenerator.js --udp --port P --window 32 --requests 100000
@@ -26,6 +28,7 @@ const USAGE = `Usage: node dist/bench/loadGenerator.js [--tcp | --udp] --port P 
   --timeout-ms T      UDP reply timeout / TCP final drain (default 500)
   --idle N            instead: hold N idle TCP connections and report server RSS (needs --server-pid)
   --server-pid PID    the server process, for /proc RSS readings
+  --server-pids A,B   server processes whose CPU use over the run to report
   --progress          print "progress N" lines on stderr`;
 
 const OPTIONS = {
@@ -41,6 +44,7 @@ const OPTIONS = {
   'timeout-ms': { type: 'string', default: '500' },
   idle: { type: 'string' },
   'server-pid': { type: 'string' },
+  'server-pids': { type: 'string' },
   progress: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
@@ -91,6 +95,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       rate: numberFlag('rate', values.rate, 0, 10_000_000),
       timeoutMs: numberFlag('timeout-ms', values['timeout-ms'], 1, 60_000),
       onProgress: values.progress === true ? (n) => process.stderr.write(`progress ${n}\n`) : undefined,
+      serverPids: values['server-pids']?.split(',').map((pid) => numberFlag('server-pids', pid, 1, 2 ** 31)),
     };
     const result = options.transport === 'tcp' ? await runTcpLoad(options) : await runUdpLoad(options);
     process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -59,6 +59,37 @@ export function readCpuSeconds(pid: number): number | undefined {
   return total;
 }
 
+/** User + system CPU seconds used so far by exactly these processes (no descendants), or undefined if none is readable. */
+export function readCpuSecondsOf(pids: readonly number[]): number | undefined {
+  let total: number | undefined;
+  for (const pid of pids) {
+    const stat = readStat(pid);
+    if (stat !== undefined) total = (total ?? 0) + stat.ticks / CLOCK_TICKS;
+  }
+  return total;
+}
+
+/**
+ * Seconds the main threads of these processes (`self`: this one) have spent runnable but waiting
+ * for a CPU (`/proc/<pid>/schedstat`, second field), summed; undefined where none is readable. A
+ * load generator whose CPU use plus this wait is near 100% of the time wanted more CPU than it
+ * got: it was saturated. A server that waits was sharing its core.
+ *
+ * Example: `readRunQueueWaitSeconds(['self'])`
+ */
+export function readRunQueueWaitSeconds(pids: readonly (number | 'self')[]): number | undefined {
+  let total: number | undefined;
+  for (const pid of pids) {
+    try {
+      const waitNs = Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(/\s+/)[1]);
+      if (Number.isFinite(waitNs)) total = (total ?? 0) + waitNs / 1e9;
+    } catch {
+      // Not Linux, or the process ended meanwhile.
+    }
+  }
+  return total;
+}
+
 function readStat(pid: number): { ppid: number; ticks: number } | undefined {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -1,199 +1,104 @@
 /**
- * `npm run bench`: rxnet's server against the plain-Node baseline, scenario by scenario, each
- * server and the load generator in their own processes pinned to different cores (taskset).
+ * `npm run bench`: rxnet's server against a plain-Node baseline written with net/dgram alone,
+ * scenario by scenario, each server and the load generator in their own processes pinned to
+ * different cores (taskset). The load generator is native (bench/native/calcload.c, built with
+ * the system's `cc` on first use); without a C compiler the Node one is used, and the table says
+ * so. Every closed-loop run reports the server's CPU use beside the generator's; a run where the
+ * server idles while the generator is saturated is load-bound, and no ratio is quoted from it.
  * Prints a progress display on stderr, a table on stdout, and writes bench/results/latest.json
  * and latest.svg. Every child is stopped by PID; every run is bounded in requests and time.
  *
- *   npm run bench                        # ~2.5 minutes: 3 runs x 2 s per server and scenario
- *   npm run bench -- --quick             # ~40 s: 1 run x 1 s
+ *   npm run bench                        # ~3 minutes: 3 runs x 2 s per server and scenario
+ *   npm run bench -- --quick             # ~1 minute: 1 run x 1 s
  *   npm run bench -- --only tcp-c64-w32 --seconds 5 --runs 5
- *   npm run bench -- --workers 2         # pass --workers 2 to both servers
- *   npm run bench -- --profile /tmp/prof # both servers under node --cpu-prof, summarised at the end
+ *   npm run bench -- --workers 2         # pass --workers 2 to the servers
+ *   npm run bench -- --profile /tmp/prof # the servers under node --cpu-prof, summarised at the end
  */
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { formatProfileSummary, summarizeProfile } from './cpuProfileSummary.js';
 import type { IdleResult } from './load/idleTcp.js';
-import type { LoadResult } from './load/LoadOptions.js';
-import { FD_LIMIT, collectOutput, startChild, stopAllChildren } from './run/children.js';
+import { USAGE, parseBenchArgs, type BenchFlags } from './run/benchArgs.js';
+import { collectOutput, startChild, stopAllChildren } from './run/children.js';
 import { formatTable } from './run/formatTable.js';
 import { describeMachine } from './run/machine.js';
+import { lastJsonLine, measure, type LoadGenerator, type MeasureSetup } from './run/measure.js';
+import { buildNativeGenerator } from './run/nativeGenerator.js';
 import { Progress } from './run/Progress.js';
 import { renderSvg } from './run/renderSvg.js';
-import type { BenchReport, BenchSettings, IdleScenarioResult, RunSample, ScenarioResult } from './run/results.js';
-import { IDLE_SCENARIO, SCENARIOS, type Scenario } from './run/scenarios.js';
-import { REPO_ROOT, SERVER_KINDS, startServer, type ServerKind, type StartedServer } from './run/servers.js';
+import type { BenchReport, GeneratorInfo, IdleScenarioResult, RunSample, ScenarioResult } from './run/results.js';
+import { IDLE_SCENARIO, IDLE_SERVERS, SCENARIOS, type Scenario } from './run/scenarios.js';
+import { REPO_ROOT, SERVER_KINDS, SERVER_LABELS, YARDSTICK, startServer, type ServerKind, type StartedServer } from './run/servers.js';
 import { checkTargets, idleResult, scenarioResult } from './run/summarize.js';
-import { readCpuSeconds, readRssKiB, readUdpReceiveDrops } from './procStats.js';
-
-const USAGE = `Usage: npm run bench -- [options]
-  --quick            1 run x 1 s per server and scenario, 0.5 s warm-up (about 40 s in all)
-  --seconds S        seconds per run (default 2)
-  --runs N           runs per server and scenario; the median is reported (default 3)
-  --warmup S         warm-up seconds per server and scenario, not measured (default 1)
-  --idle N           idle TCP connections for the memory scenario, 0 to skip (default 5000)
-  --only IDS         comma-separated scenario ids: ${[...SCENARIOS.map((s) => s.id), IDLE_SCENARIO].join(', ')}
-  --workers N        pass --workers N to both servers (rxnet's CLI must support it)
-  --profile DIR      run both servers under node --cpu-prof (DIR/<server>-<transport>/) and
-                     print self-time summaries (start-up and the first warm-up skipped)
-  --rxnet DIR        run DIR/cli/server.js as "rxnet" (another checkout, e.g. with a patched lib/)
-  --compare DIR      run DIR/cli/server.js in the baseline's place (A/B of two lib/ versions)
-  --no-pin           do not pin processes to cores with taskset
-  --out DIR          where latest.json and latest.svg go (default bench/results)`;
-
-interface BenchFlags extends BenchSettings {
-  readonly only: ReadonlySet<string> | undefined;
-  readonly pin: boolean;
-  readonly outDir: string;
-}
-
-function parseBenchArgs(argv: readonly string[]): BenchFlags | undefined {
-  const { values } = parseArgs({
-    args: [...argv],
-    strict: true,
-    options: {
-      quick: { type: 'boolean' },
-      seconds: { type: 'string' },
-      runs: { type: 'string' },
-      warmup: { type: 'string' },
-      idle: { type: 'string' },
-      only: { type: 'string' },
-      workers: { type: 'string', default: '1' },
-      profile: { type: 'string' },
-      'no-pin': { type: 'boolean' },
-      rxnet: { type: 'string' },
-      compare: { type: 'string' },
-      out: { type: 'string', default: join(REPO_ROOT, 'bench', 'results') },
-      help: { type: 'boolean' },
-    },
-  });
-  if (values.help === true) return undefined;
-  const quick = values.quick === true;
-  const num = (name: string, value: string | undefined, fallback: number, min: number, max: number): number => {
-    if (value === undefined) return fallback;
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new Error(`Invalid --${name} "${value}" (expected a number ${min}-${max})`);
-    return n;
-  };
-  const only = values.only === undefined ? undefined : new Set(values.only.split(',').map((id) => id.trim()));
-  for (const id of only ?? []) {
-    if (id !== IDLE_SCENARIO && !SCENARIOS.some((s) => s.id === id)) throw new Error(`Unknown scenario "${id}" in --only (see --help)`);
-  }
-  const cores = describeMachine().cores;
-  const workers = Math.round(num('workers', values.workers, 1, 1, 64));
-  const pin = values['no-pin'] !== true;
-  let idleConnections = Math.round(num('idle', values.idle, 5000, 0, 50_000));
-  if (FD_LIMIT !== undefined && idleConnections + 500 > FD_LIMIT) {
-    process.stderr.write(`bench: open-file limit ${FD_LIMIT} is too low for ${idleConnections} connections; using ${FD_LIMIT - 500} (raise it with ulimit -n)\n`);
-    idleConnections = Math.max(0, FD_LIMIT - 500);
-  }
-  return {
-    seconds: num('seconds', values.seconds, quick ? 1 : 2, 0.1, 120),
-    runs: Math.round(num('runs', values.runs, quick ? 1 : 3, 1, 25)),
-    warmupSeconds: num('warmup', values.warmup, quick ? 0.5 : 1, 0, 60),
-    idleConnections,
-    workers,
-    serverCpus: pin ? (workers > 1 ? `0-${Math.min(workers, cores) - 1}` : '0') : undefined,
-    loadCpus: pin && workers < cores ? String(cores - 1) : undefined,
-    profileDir: values.profile === undefined ? undefined : resolve(values.profile),
-    rxnetRoot: values.rxnet === undefined ? undefined : resolve(values.rxnet),
-    compareRoot: values.compare === undefined ? undefined : resolve(values.compare),
-    only,
-    pin,
-    outDir: resolve(values.out),
-  };
-}
-
-/** Runs the load generator once against `server`; returns its result with the server's CPU and RSS over the run. */
-async function measure(flags: BenchFlags, server: StartedServer, scenario: Scenario, rate: number, seconds: number, progress: Progress): Promise<RunSample> {
-  const args = [
-    `--${scenario.transport}`,
-    '--host', server.host,
-    '--port', String(server.port),
-    '--connections', String(scenario.connections),
-    '--window', String(scenario.window),
-    '--seconds', String(seconds),
-    '--requests', String(Math.max(10_000, Math.ceil(seconds * 2_000_000))),
-    '--rate', String(rate),
-    '--timeout-ms', '1000',
-    '--progress',
-  ];
-  const cpuBefore = readCpuSeconds(server.pid) ?? 0;
-  const dropsBefore = readUdpReceiveDrops() ?? 0;
-  const child = startChild({
-    command: [process.execPath, join(REPO_ROOT, 'dist', 'bench', 'loadGenerator.js'), ...args],
-    cpus: flags.loadCpus,
-    onStderrLine: (line) => {
-      const match = /^progress (\d+)$/.exec(line);
-      if (match !== null) progress.live(Number(match[1]));
-      else progress.note(`  load generator: ${line}`);
-    },
-  });
-  const { stdout } = await collectOutput(child, (seconds + 1) * 1000 + 20_000);
-  const cpuSeconds = (readCpuSeconds(server.pid) ?? 0) - cpuBefore;
-  const result = JSON.parse(lastLine(stdout)) as LoadResult;
-  return {
-    ...result,
-    serverCpuSeconds: Math.round(cpuSeconds * 100) / 100,
-    cpuMicrosPerRequest: result.verified === 0 ? Number.NaN : Math.round((cpuSeconds / result.verified) * 1e8) / 100,
-    serverRssKiB: readRssKiB(server.pid) ?? Number.NaN,
-    udpReceiveDrops: (readUdpReceiveDrops() ?? 0) - dropsBefore,
-  };
-}
-
-function lastLine(text: string): string {
-  const lines = text.trim().split('\n');
-  const line = lines[lines.length - 1] ?? '';
-  if (!line.startsWith('{')) throw new Error(`the load generator printed no result (output: ${JSON.stringify(text.slice(0, 200))})`);
-  return line;
-}
 
 function serverSpec(flags: BenchFlags, kind: ServerKind, transport: 'tcp' | 'udp', progress: Progress) {
   const nodeFlags = flags.profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${join(flags.profileDir, `${kind}-${transport}`)}`] : [];
-  return { kind, transport, cpus: flags.serverCpus, workers: flags.workers, nodeFlags, rxnetRoot: flags.rxnetRoot, compareRoot: flags.compareRoot, liftLimits: flags.idleConnections, onStderrLine: (line: string) => progress.note(`  ${kind} server: ${line}`) };
+  return { kind, transport, cpus: flags.serverCpus, workers: flags.workers, nodeFlags, rxnetRoot: flags.rxnetRoot, compareRoot: flags.compareRoot, liftLimits: flags.idleConnections, onStderrLine: (line: string) => progress.note(`  ${SERVER_LABELS[kind]} server: ${line}`) };
 }
 
-async function runScenarios(flags: BenchFlags, scenarios: readonly Scenario[], progress: Progress, exits: string[]): Promise<ScenarioResult[]> {
+/** One line per run that needs a word: wrong replies, losses, a load-bound run. */
+function noteSample(progress: Progress, kind: ServerKind, sample: RunSample): void {
+  const label = SERVER_LABELS[kind];
+  if (sample.mismatches > 0 || sample.errors > 0 || sample.unanswered > 0) {
+    progress.note(`  ${label}: ${sample.mismatches} mismatched replies, ${sample.errors} socket errors, ${sample.unanswered} unanswered`);
+  }
+  if (sample.lost > 0) {
+    progress.note(`  ${label}: ${sample.lost} UDP requests lost (${sample.late} replies came late); the kernel dropped ${sample.udpReceiveDrops} datagrams for full receive buffers meanwhile`);
+  }
+  if (sample.loadBound !== undefined) {
+    progress.note(
+      `  ${label}: load-bound, ${sample.loadBound} (server ${sample.serverCpuPercent}% of its core + ${sample.serverWaitPercent}% waiting for it, generator ${sample.loadCpuPercent}% + ${sample.loadWaitPercent}% waiting)`,
+    );
+  }
+}
+
+function summaryLine(result: ScenarioResult): string {
+  const parts = result.servers.map((kind) => {
+    const m = result.median[kind];
+    const ratio = result.ratios[kind];
+    const vs = kind === YARDSTICK ? '' : ratio === null ? ' (no ratio: load-bound)' : ratio === undefined ? '' : ` (${ratio.rps.toFixed(2)}x, p99 ${ratio.p99.toFixed(2)}x)`;
+    return `${SERVER_LABELS[kind]} ${m?.rps.toLocaleString('en-US') ?? '-'}/s${vs}`;
+  });
+  return `${result.id}: ${parts.join(', ')}`;
+}
+
+async function runScenarios(flags: BenchFlags, setup: MeasureSetup, scenarios: readonly Scenario[], exits: string[]): Promise<ScenarioResult[]> {
+  const { progress } = setup;
   const results: ScenarioResult[] = [];
   for (const transport of ['tcp', 'udp'] as const) {
     const mine = scenarios.filter((s) => s.transport === transport);
     if (mine.length === 0) continue;
+    const kinds = SERVER_KINDS.filter((kind) => mine.some((s) => s.servers.includes(kind)));
     const servers: Partial<Record<ServerKind, StartedServer>> = {};
     try {
-      for (const kind of SERVER_KINDS) servers[kind] = await startServer(serverSpec(flags, kind, transport, progress));
+      for (const kind of kinds) servers[kind] = await startServer(serverSpec(flags, kind, transport, progress));
       for (const scenario of mine) {
         const rate = rateFor(scenario, results);
-        const runs: Record<ServerKind, RunSample[]> = { rxnet: [], baseline: [] };
+        const runs: Partial<Record<ServerKind, RunSample[]>> = {};
         if (flags.warmupSeconds > 0) {
-          for (const kind of SERVER_KINDS) {
-            progress.step(`${scenario.id} ${kind} warm-up`);
-            await measure(flags, servers[kind] as StartedServer, scenario, rate, flags.warmupSeconds, progress);
+          for (const kind of scenario.servers) {
+            progress.step(`${scenario.id} ${SERVER_LABELS[kind]} warm-up`);
+            await measure(setup, servers[kind] as StartedServer, scenario, rate, flags.warmupSeconds);
           }
         }
         for (let run = 0; run < flags.runs; run += 1) {
           // Alternate the order, so a drift over time does not favour one server.
-          const order = run % 2 === 0 ? SERVER_KINDS : [...SERVER_KINDS].reverse();
+          const order = run % 2 === 0 ? scenario.servers : [...scenario.servers].reverse();
           for (const kind of order) {
-            progress.step(`${scenario.id} ${kind} run ${run + 1}/${flags.runs}`);
-            const sample = await measure(flags, servers[kind] as StartedServer, scenario, rate, flags.seconds, progress);
-            if (sample.mismatches > 0 || sample.errors > 0) progress.note(`  ${kind}: ${sample.mismatches} mismatched replies, ${sample.errors} socket errors`);
-            if (sample.lost > 0) {
-              progress.note(`  ${kind}: ${sample.lost} UDP requests lost (no reply within 1 s); the kernel dropped ${sample.udpReceiveDrops} datagrams for full receive buffers meanwhile`);
-            }
-            runs[kind].push(sample);
+            progress.step(`${scenario.id} ${SERVER_LABELS[kind]} run ${run + 1}/${flags.runs}`);
+            const sample = await measure(setup, servers[kind] as StartedServer, scenario, rate, flags.seconds);
+            noteSample(progress, kind, sample);
+            (runs[kind] ??= []).push(sample);
           }
         }
         const result = scenarioResult(scenario, rate, runs);
         results.push(result);
-        progress.note(
-          `${scenario.id}: rxnet ${result.median.rxnet.rps.toLocaleString('en-US')}/s, baseline ${result.median.baseline.rps.toLocaleString('en-US')}/s (${result.ratio.rps.toFixed(2)}x), p99 ratio ${result.ratio.p99.toFixed(2)}x`,
-        );
+        progress.note(summaryLine(result));
       }
     } finally {
-      for (const kind of SERVER_KINDS) {
+      for (const kind of kinds) {
         const server = servers[kind];
         if (server !== undefined) exits.push(`${kind} ${transport}: ${await server.stop()}`);
       }
@@ -202,19 +107,20 @@ async function runScenarios(flags: BenchFlags, scenarios: readonly Scenario[], p
   return results;
 }
 
-/** Open-loop rate of a scenario: a fraction of the slower server's median in the scenario it refers to. */
+/** Open-loop rate of a scenario: a fraction of the slowest server's median in the scenario it refers to. */
 function rateFor(scenario: Scenario, done: readonly ScenarioResult[]): number {
   if (scenario.rateOf === undefined) return 0;
   const base = done.find((r) => r.id === scenario.rateOf?.scenario);
   if (base === undefined) return 0;
-  return Math.round(scenario.rateOf.fraction * Math.min(base.median.rxnet.rps, base.median.baseline.rps));
+  const slowest = Math.min(...scenario.servers.map((kind) => base.median[kind]?.rps ?? Number.POSITIVE_INFINITY));
+  return Number.isFinite(slowest) ? Math.round(scenario.rateOf.fraction * slowest) : 0;
 }
 
 async function runIdle(flags: BenchFlags, progress: Progress, exits: string[]): Promise<IdleScenarioResult> {
-  const runs: Record<ServerKind, IdleResult[]> = { rxnet: [], baseline: [] };
+  const runs: Partial<Record<ServerKind, IdleResult[]>> = {};
   for (let run = 0; run < flags.runs; run += 1) {
-    for (const kind of SERVER_KINDS) {
-      progress.step(`${IDLE_SCENARIO} ${kind} ${flags.idleConnections} connections, run ${run + 1}/${flags.runs}`);
+    for (const kind of IDLE_SERVERS) {
+      progress.step(`${IDLE_SCENARIO} ${SERVER_LABELS[kind]} ${flags.idleConnections} connections, run ${run + 1}/${flags.runs}`);
       // A fresh server each time, so the "before" reading is not inflated by earlier runs.
       const server = await startServer(serverSpec(flags, kind, 'tcp', progress));
       try {
@@ -224,17 +130,29 @@ async function runIdle(flags: BenchFlags, progress: Progress, exits: string[]): 
           onStderrLine: (line) => progress.note(`  load generator: ${line}`),
         });
         const { stdout } = await collectOutput(child, 120_000);
-        const result = JSON.parse(lastLine(stdout)) as IdleResult;
-        if (result.failed > 0) progress.note(`  ${kind}: ${result.failed} of ${result.connections} idle connections failed`);
-        runs[kind].push(result);
+        const result = JSON.parse(lastJsonLine(stdout)) as IdleResult;
+        if (result.failed > 0) progress.note(`  ${SERVER_LABELS[kind]}: ${result.failed} of ${result.connections} idle connections failed`);
+        (runs[kind] ??= []).push(result);
       } finally {
         exits.push(`${kind} tcp (idle): ${await server.stop()}`);
       }
     }
   }
   const result = idleResult(flags.idleConnections, runs);
-  progress.note(`${IDLE_SCENARIO}: rxnet ${result.bytesPerConnection.rxnet} B/conn, baseline ${result.bytesPerConnection.baseline} B/conn`);
+  progress.note(`${IDLE_SCENARIO}: rxnet ${result.bytesPerConnection.rxnet} B/conn, plain ${result.bytesPerConnection.plain} B/conn (${result.ratio.toFixed(2)}x)`);
   return result;
+}
+
+/** The native generator, built if need be; the Node one if asked for or if it cannot be built (saying why on stderr). */
+function chooseGenerator(flags: BenchFlags): { generator: LoadGenerator; info: GeneratorInfo } {
+  if (flags.nodeLoad) return { generator: { kind: 'node' }, info: { kind: 'node', fallbackReason: '--node-load' } };
+  const native = buildNativeGenerator();
+  if (native.ok) {
+    if (native.built) process.stderr.write(`bench: built the native load generator ${native.binary}\n`);
+    return { generator: { kind: 'native', binary: native.binary, mixFile: native.mixFile }, info: { kind: 'native' } };
+  }
+  process.stderr.write(`bench: ${native.reason}; falling back to the Node load generator (it may bound the figures: see the load-bound column)\n`);
+  return { generator: { kind: 'node' }, info: { kind: 'node', fallbackReason: native.reason } };
 }
 
 /** Prints a self-time summary of each server's profile, skipping its start-up and warm-up. */
@@ -250,7 +168,7 @@ function printProfiles(dir: string, skipMs: number): void {
       }
       for (const file of files) {
         const summary = summarizeProfile(JSON.parse(readFileSync(join(sub, file), 'utf8')), 20, skipMs);
-        process.stdout.write(`\nCPU profile of ${kind} ${transport} (first ${skipMs} ms skipped): ${join(sub, file)}\n${formatProfileSummary(summary)}\n`);
+        process.stdout.write(`\nCPU profile of ${SERVER_LABELS[kind]} ${transport} (first ${skipMs} ms skipped): ${join(sub, file)}\n${formatProfileSummary(summary)}\n`);
       }
     }
   }
@@ -273,21 +191,25 @@ async function main(): Promise<number> {
   // A rate scenario needs the scenario it takes its rate from.
   const scenarios = SCENARIOS.filter((s) => wanted(s.id) || SCENARIOS.some((t) => wanted(t.id) && t.rateOf?.scenario === s.id));
   const idleWanted = wanted(IDLE_SCENARIO) && flags.idleConnections > 0;
-  const steps = scenarios.length * SERVER_KINDS.length * (flags.runs + (flags.warmupSeconds > 0 ? 1 : 0)) + (idleWanted ? flags.runs * SERVER_KINDS.length : 0);
+  const perScenario = flags.runs + (flags.warmupSeconds > 0 ? 1 : 0);
+  const steps = scenarios.reduce((n, s) => n + s.servers.length * perScenario, 0) + (idleWanted ? flags.runs * IDLE_SERVERS.length : 0);
+  const { generator, info } = chooseGenerator(flags);
   const progress = new Progress(steps);
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
   const machine = describeMachine();
   const exits: string[] = [];
   const loadAtStart = loadavg()[0] ?? 0;
-  process.stderr.write(`bench: ${steps} steps; servers on CPUs ${flags.serverCpus ?? 'any'}, load generator on CPUs ${flags.loadCpus ?? 'any'}\n`);
-  const results = await runScenarios(flags, scenarios, progress, exits);
+  process.stderr.write(`bench: ${steps} steps; servers on CPUs ${flags.serverCpus ?? 'any'}, ${info.kind} load generator on CPUs ${flags.loadCpus ?? 'any'}\n`);
+  const setup: MeasureSetup = { generator, loadCpus: flags.loadCpus, serverCores: flags.serverCores, progress };
+  const results = await runScenarios(flags, setup, scenarios, exits);
   const idle = idleWanted ? await runIdle(flags, progress, exits) : undefined;
   progress.done();
   const { only: _only, pin: _pin, outDir, ...settings } = flags;
   const report: BenchReport = {
     machine,
     settings,
+    generator: info,
     startedAt,
     durationSeconds: Math.round((performance.now() - t0) / 1000),
     scenarios: results,
@@ -304,7 +226,7 @@ async function main(): Promise<number> {
   if (flags.profileDir !== undefined) printProfiles(flags.profileDir, 1000 + flags.warmupSeconds * 1000);
   const unclean = exits.filter((e) => !e.endsWith(': 0'));
   if (unclean.length > 0) process.stderr.write(`bench: servers that did not exit 0 on SIGTERM: ${unclean.join('; ')}\n`);
-  const bad = results.reduce((n, r) => n + r.median.rxnet.mismatches + r.median.baseline.mismatches, 0);
+  const bad = results.reduce((n, r) => n + Object.values(r.median).reduce((m, summary) => m + summary.mismatches, 0), 0);
   return bad === 0 ? 0 : 1;
 }
 

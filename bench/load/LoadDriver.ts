@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { readCpuSecondsOf, readRunQueueWaitSeconds } from '../procStats.js';
 import { LatencyRecorder } from './LatencyRecorder.js';
 import type { LoadOptions, LoadResult } from './LoadOptions.js';
 import { mixedRequest, type MixedRequest } from './requestMix.js';
@@ -13,6 +14,13 @@ export interface LoadChannel {
   readonly alive: boolean;
   /** Sends `requests` now (at `now`, ms from `performance.now()`). */
   send(requests: readonly MixedRequest[], now: number): void;
+}
+
+/** CPU and run-queue wait seconds at one moment: this process's wait, the server's CPU and wait. */
+interface Reading {
+  readonly wait: number;
+  readonly serverCpu: number | undefined;
+  readonly serverWait: number | undefined;
 }
 
 /**
@@ -37,7 +45,11 @@ export class LoadDriver {
   private finished = false;
   private onDone: () => void = () => {};
   private readonly timers: NodeJS.Timeout[] = [];
-  private readonly cpuAtStart = process.cpuUsage();
+  private cpuAtStart = process.cpuUsage();
+  private finishedAt = 0;
+  private cpuAtEnd: NodeJS.CpuUsage | undefined;
+  /** CPU and wait readings (s) at the start and the end of the run: ours, and the server's. */
+  private readonly readings: Reading[] = [];
 
   constructor(private readonly options: LoadOptions) {
     this.latencies = new LatencyRecorder(options.requests);
@@ -46,6 +58,8 @@ export class LoadDriver {
   /** Starts sending over `channels`; resolves when the budget is spent and replies are in (or timed out). */
   run(channels: readonly LoadChannel[]): Promise<void> {
     this.channels.push(...channels);
+    this.cpuAtStart = process.cpuUsage();
+    this.readings.push(this.read());
     const start = performance.now();
     this.firstSendAt = start;
     this.stopSendingAt = start + this.options.seconds * 1000;
@@ -94,9 +108,17 @@ export class LoadDriver {
   /** The result so far (call after `run` resolved). */
   result(unanswered: number): LoadResult {
     const seconds = Math.max(1e-6, ((this.lastReplyAt || performance.now()) - this.firstSendAt) / 1000);
-    const cpu = process.cpuUsage(this.cpuAtStart);
+    const wall = Math.max(1e-6, ((this.finishedAt || performance.now()) - this.firstSendAt) / 1000);
+    const cpu = this.cpuAtEnd ?? process.cpuUsage(this.cpuAtStart);
+    const [start, end] = this.readings;
+    const percent = (pick: (r: Reading) => number | undefined): number | null => {
+      const a = start === undefined ? undefined : pick(start);
+      const b = end === undefined ? undefined : pick(end);
+      return a === undefined || b === undefined ? null : Math.round(((b - a) / wall) * 1000) / 10;
+    };
     const o = this.options;
     return {
+      generator: 'node',
       transport: o.transport,
       connections: o.transport === 'tcp' ? o.connections : o.window,
       window: o.window,
@@ -111,7 +133,10 @@ export class LoadDriver {
       seconds: Math.round(seconds * 1000) / 1000,
       rps: Math.round(this.verified / seconds),
       latency: this.latencies.summary(),
-      loadCpuPercent: Math.round(((cpu.user + cpu.system) / 1e6 / seconds) * 100),
+      loadCpuPercent: Math.round(((cpu.user + cpu.system) / 1e6 / wall) * 1000) / 10,
+      loadWaitPercent: percent((r) => r.wait) ?? 0,
+      serverCpuPercent: percent((r) => r.serverCpu),
+      serverWaitPercent: percent((r) => r.serverWait),
       maxBacklog: this.maxBacklog,
     };
   }
@@ -151,9 +176,21 @@ export class LoadDriver {
     this.timers.push(setInterval(f, ms));
   }
 
+  private read(): Reading {
+    const pids = this.options.serverPids ?? [];
+    return {
+      wait: readRunQueueWaitSeconds(['self']) ?? 0,
+      serverCpu: pids.length === 0 ? undefined : readCpuSecondsOf(pids),
+      serverWait: pids.length === 0 ? undefined : readRunQueueWaitSeconds(pids),
+    };
+  }
+
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
+    this.finishedAt = performance.now();
+    this.cpuAtEnd = process.cpuUsage(this.cpuAtStart);
+    this.readings.push(this.read());
     for (const timer of this.timers) clearTimeout(timer);
     this.onDone();
   }

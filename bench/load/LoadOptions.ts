@@ -19,10 +19,16 @@ export interface LoadOptions {
   readonly timeoutMs: number;
   /** Called about every 250 ms with the number of verified replies so far. */
   readonly onProgress?: (completed: number) => void;
+  /** The server's processes (its tree), whose CPU use over the run to report in `serverCpuPercent`. */
+  readonly serverPids?: readonly number[];
 }
+
+/** Which load generator produced a result: the C program (bench/native/calcload.c) or the Node one. */
+export type LoadGeneratorKind = 'native' | 'node';
 
 /** What one load run measured. */
 export interface LoadResult {
+  readonly generator: LoadGeneratorKind;
   readonly transport: 'tcp' | 'udp';
   readonly connections: number;
   readonly window: number;
@@ -49,6 +55,15 @@ export interface LoadResult {
   readonly latency: LatencySummary;
   /** The load generator's own CPU use over the run, percent of one core (near 100: the generator, not the server, was the limit). */
   readonly loadCpuPercent: number;
+  /**
+   * Percent of the run the generator was runnable but waiting for a CPU (its core shared with
+   * another process). CPU use plus this wait near 100: the generator was saturated.
+   */
+  readonly loadWaitPercent: number;
+  /** The server's CPU use over the same window, percent of one core (summed over its processes), or null if not asked for. */
+  readonly serverCpuPercent: number | null;
+  /** Percent of the run the server's main thread waited for a CPU (its core was shared), or null if not asked for. */
+  readonly serverWaitPercent: number | null;
   /** Open loop: the largest number of requests that were due but could not be sent (window full). */
   readonly maxBacklog: number;
 }

@@ -1,20 +1,29 @@
 import { formatMachine } from './machine.js';
 import type { BenchReport, ServerSummary } from './results.js';
+import { SERVER_LABELS, type ServerKind } from './servers.js';
 
 const int = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-');
 const dec = (n: number, digits = 1): string => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 const times = (n: number): string => (Number.isFinite(n) ? `${n.toFixed(2)}x` : '-');
 
-/** Pads cells into aligned columns: the first columns left-aligned, numbers right-aligned. */
-function columns(rows: readonly (readonly string[])[], leftAligned: number): string {
+/** Pads cells into aligned columns: the first `leftAligned` and, with `note`, the last left-aligned, numbers right-aligned. */
+function columns(rows: readonly (readonly string[])[], leftAligned: number, note = false): string {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((row) => row.map((cell, i) => (i < leftAligned ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ').trimEnd()).join('\n');
+  const left = (i: number, row: readonly string[]): boolean => i < leftAligned || (note && i === row.length - 1);
+  return rows.map((row) => row.map((cell, i) => (left(i, row) ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ').trimEnd()).join('\n');
+}
+
+/** The line that says which load generator measured, and why if it is not the native one. */
+export function describeGenerator(report: BenchReport): string {
+  const g = report.generator;
+  if (g.kind === 'native') return 'load generator: native (bench/native/calcload.c, epoll; UDP sendmmsg/recvmmsg), every reply verified';
+  return `load generator: Node (bench/loadGenerator.ts), because ${g.fallbackReason ?? 'no native one'}: throughput may be bound by it (see load-bound)`;
 }
 
 /**
- * The report as text tables: machine, one block per scenario (rxnet, baseline, ratio), idle
- * memory, targets.
+ * The report as text tables: machine, one block per scenario (each server, then each server
+ * against plain, or "load-bound" where no ratio can be quoted), idle memory, targets.
  *
  * Example: `process.stdout.write(formatTable(report))`
  */
@@ -22,37 +31,51 @@ export function formatTable(report: BenchReport): string {
   const s = report.settings;
   const header = [
     `machine: ${formatMachine(report.machine)}; load average ${report.loadAverage.start} at start, ${report.loadAverage.end} at end`,
-    `settings: ${s.runs} run(s) x ${s.seconds} s per server and scenario (median shown), warm-up ${s.warmupSeconds} s, workers ${s.workers}, server CPUs ${s.serverCpus ?? 'any'}, load CPUs ${s.loadCpus ?? 'any'}${s.profileDir === undefined ? '' : ', rxnet under --cpu-prof'}${s.rxnetRoot === undefined ? '' : `, rxnet from ${s.rxnetRoot}`}${s.compareRoot === undefined ? '' : `, "baseline" is rxnet from ${s.compareRoot}`}`,
+    `settings: ${s.runs} run(s) x ${s.seconds} s per server and scenario (median shown), warm-up ${s.warmupSeconds} s, workers ${s.workers}, server CPUs ${s.serverCpus ?? 'any'}, load CPUs ${s.loadCpus ?? 'any'}${s.profileDir === undefined ? '' : ', servers under --cpu-prof'}${s.rxnetRoot === undefined ? '' : `, rxnet from ${s.rxnetRoot}`}${s.compareRoot === undefined ? '' : `, "plain node" is rxnet from ${s.compareRoot}`}`,
+    describeGenerator(report),
+    'server cpu% / load cpu%: CPU use + time spent waiting for a CPU, % of one core over the run; load-bound: a closed-loop run where the server was under 90% while the generator was saturated or the server waited for its core (cpu + wait >= 90%); contended: either waited 10% or more',
   ];
-  const rows: string[][] = [['scenario', 'server', 'req/s', 'p50 us', 'p99 us', 'p999 us', 'cpu us/req', 'RSS MiB', 'load cpu%', 'errors']];
-  const serverRow = (label: string, kind: string, m: ServerSummary): string[] => [
+  const rows: string[][] = [['scenario', 'server', 'req/s', 'p50 us', 'p99 us', 'p999 us', 'cpu us/req', 'server cpu%', 'load cpu%', 'RSS MiB', 'lost', 'errors', '']];
+  const serverRow = (label: string, kind: ServerKind, m: ServerSummary, runs: number): string[] => [
     label,
-    kind,
+    SERVER_LABELS[kind],
     int(m.rps),
     dec(m.p50),
     dec(m.p99),
     dec(m.p999),
     dec(m.cpuMicrosPerRequest, 2),
+    `${int(m.serverCpuPercent)}+${int(m.serverWaitPercent)}`,
+    `${int(m.loadCpuPercent)}+${int(m.loadWaitPercent)}`,
     dec(m.serverRssKiB / 1024),
-    String(m.loadCpuPercent),
-    String(m.mismatches + m.errors + m.lost),
+    String(m.lost),
+    String(m.mismatches + m.errors),
+    m.loadBound ? `LOAD-BOUND: ${m.loadBoundReasons.join(', ')} (${m.loadBoundRuns}/${runs} runs)` : m.contended ? 'contended (waited for a CPU)' : '',
   ];
   for (const scenario of report.scenarios) {
-    const label = scenario.rate > 0 ? `${scenario.title} (${int(scenario.rate)}/s)` : scenario.title;
-    rows.push(serverRow(label, 'rxnet', scenario.median.rxnet));
-    rows.push(serverRow('', 'baseline', scenario.median.baseline));
-    const r = scenario.ratio;
-    rows.push(['', 'rxnet/base', times(r.rps), times(r.p50), times(r.p99), times(r.p999), times(r.cpuMicrosPerRequest), '', '', '']);
+    let label = scenario.rate > 0 ? `${scenario.title} (${int(scenario.rate)}/s)` : scenario.title;
+    for (const kind of scenario.servers) {
+      const m = scenario.median[kind];
+      if (m === undefined) continue;
+      rows.push(serverRow(label, kind, m, scenario.runs[kind]?.length ?? 0));
+      label = '';
+    }
+    for (const kind of scenario.servers) {
+      const r = scenario.ratios[kind];
+      if (r === undefined) continue;
+      const name = `${SERVER_LABELS[kind]}/plain`;
+      if (r === null) rows.push(['', name, 'load-bound', '', '', '', '', '', '', '', '', '', 'no ratio quoted']);
+      else rows.push(['', name, times(r.rps), times(r.p50), times(r.p99), times(r.p999), times(r.cpuMicrosPerRequest), '', '', '', '', '', '']);
+    }
   }
-  const parts = [header.join('\n'), columns(rows, 2)];
+  const parts = [header.join('\n'), columns(rows, 2, true)];
   const idle = report.idle;
   if (idle !== undefined) {
+    const perConnection = Object.entries(idle.bytesPerConnection).map(([kind, bytes]) => `${SERVER_LABELS[kind as ServerKind]} ${int(bytes)} B/conn`);
     parts.push(
-      `idle TCP connections: ${int(idle.connections)}: rxnet ${int(idle.bytesPerConnection.rxnet)} B/conn, baseline ${int(idle.bytesPerConnection.baseline)} B/conn, ` +
-        `rxnet extra ${int(idle.extraBytesPerConnection)} B/conn (server RSS delta / connections, median of ${idle.runs.rxnet.length})`,
+      `idle TCP connections: ${int(idle.connections)}: ${perConnection.join(', ')}, rxnet/plain ${times(idle.ratio)} (server RSS delta / connections, median of ${idle.runs.rxnet?.length ?? 0})`,
     );
   }
-  const targets: string[][] = [['target', 'goal', 'measured', 'met']];
+  const targets: string[][] = [['target (issue 12)', 'goal', 'measured', 'met']];
   for (const t of report.targets) targets.push([t.name, t.goal, t.measured, t.met === undefined ? 'n/a' : t.met ? 'yes' : 'NO']);
   parts.push(columns(targets, 1));
   return `${parts.join('\n\n')}\n`;

@@ -1,6 +1,9 @@
 import type { IdleResult } from '../load/idleTcp.js';
-import type { LoadResult } from '../load/LoadOptions.js';
+import type { LoadGeneratorKind, LoadResult } from '../load/LoadOptions.js';
 import type { ServerKind } from './servers.js';
+
+/** Why a run was load-bound: the generator could not offer more, or the server could not get its core. */
+export type LoadBoundReason = 'generator saturated' | 'server core shared';
 
 /** One load run against one server, with the server's own CPU and memory over the run. */
 export interface RunSample extends LoadResult {
@@ -12,6 +15,8 @@ export interface RunSample extends LoadResult {
   readonly serverRssKiB: number;
   /** UDP datagrams the kernel dropped machine-wide during the run for a full receive buffer (explains `lost`). */
   readonly udpReceiveDrops: number;
+  /** Closed loop only: why the server was below 90% of its cores though it had work (see loadBoundReason); absent if it was not. */
+  readonly loadBound: LoadBoundReason | undefined;
 }
 
 /** Medians over a scenario's runs for one server. */
@@ -22,15 +27,29 @@ export interface ServerSummary {
   readonly p999: number;
   readonly cpuMicrosPerRequest: number;
   readonly serverRssKiB: number;
+  /** The server's CPU use over the runs, percent of one core (summed over its processes). */
+  readonly serverCpuPercent: number;
+  /** Percent of the time the server's main thread waited for a CPU (its core was shared). */
+  readonly serverWaitPercent: number;
   readonly loadCpuPercent: number;
+  /** Percent of the time the generator waited for a CPU it wanted. */
+  readonly loadWaitPercent: number;
+  /** The server or the generator waited for a CPU 10% of the time or more: the machine was not quiet. */
+  readonly contended: boolean;
   /** Sums over the runs. */
   readonly verified: number;
   readonly mismatches: number;
   readonly lost: number;
+  readonly late: number;
   readonly errors: number;
+  /** Runs that were load-bound. */
+  readonly loadBoundRuns: number;
+  /** True if any run was: then no ratio is quoted against or for this server. */
+  readonly loadBound: boolean;
+  readonly loadBoundReasons: LoadBoundReason[];
 }
 
-/** rxnet / baseline of each median. */
+/** A server's median / the plain baseline's median, for each figure. */
 export interface Ratios {
   readonly rps: number;
   readonly p50: number;
@@ -47,26 +66,38 @@ export interface ScenarioResult {
   readonly window: number;
   /** Offered requests/s (open loop), or 0 for closed loop. */
   readonly rate: number;
-  readonly runs: Record<ServerKind, RunSample[]>;
-  readonly median: Record<ServerKind, ServerSummary>;
-  readonly ratio: Ratios;
+  /** The servers run, in table order. */
+  readonly servers: readonly ServerKind[];
+  readonly runs: Partial<Record<ServerKind, RunSample[]>>;
+  readonly median: Partial<Record<ServerKind, ServerSummary>>;
+  /** Each server but plain against plain; null where either was load-bound (no ratio is quoted then). */
+  readonly ratios: Partial<Record<ServerKind, Ratios | null>>;
+  /** True when any server's runs were load-bound. */
+  readonly loadBound: boolean;
 }
 
 export interface IdleScenarioResult {
   readonly connections: number;
-  readonly runs: Record<ServerKind, IdleResult[]>;
+  readonly runs: Partial<Record<ServerKind, IdleResult[]>>;
   /** Median bytes of server RSS per idle connection. */
-  readonly bytesPerConnection: Record<ServerKind, number>;
-  /** rxnet's minus the baseline's. */
-  readonly extraBytesPerConnection: number;
+  readonly bytesPerConnection: Partial<Record<ServerKind, number>>;
+  /** rxnet's / plain's. */
+  readonly ratio: number;
 }
 
-/** One of issue 6's targets, checked against the medians. */
+/** Which load generator measured the throughput scenarios, and why, if not the native one. */
+export interface GeneratorInfo {
+  readonly kind: LoadGeneratorKind;
+  /** Why the Node generator was used (no C compiler, a failed build, --node-load). */
+  readonly fallbackReason?: string;
+}
+
+/** One of issue 12's targets, checked against the medians. */
 export interface TargetCheck {
   readonly name: string;
   readonly goal: string;
   readonly measured: string;
-  /** undefined when not measured in this run. */
+  /** undefined when not measured in this run; false when load-bound (not measured either, but never "met"). */
   readonly met: boolean | undefined;
 }
 
@@ -91,7 +122,7 @@ export interface BenchSettings {
   readonly profileDir: string | undefined;
   /** Another checkout run as "rxnet", if not this repository. */
   readonly rxnetRoot: string | undefined;
-  /** Another checkout run in the baseline's place, if any. */
+  /** Another checkout run in the plain baseline's place, if any. */
   readonly compareRoot: string | undefined;
 }
 
@@ -99,6 +130,7 @@ export interface BenchSettings {
 export interface BenchReport {
   readonly machine: MachineInfo;
   readonly settings: BenchSettings;
+  readonly generator: GeneratorInfo;
   readonly startedAt: string;
   readonly durationSeconds: number;
   readonly scenarios: ScenarioResult[];

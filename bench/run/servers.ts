@@ -3,9 +3,32 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startChild, stopChild, waitForLine } from './children.js';
 
-/** The two servers every scenario compares. */
-export const SERVER_KINDS = ['rxnet', 'baseline'] as const;
+/**
+ * The servers a scenario can run: rxnet's `cli/server.js`; the plain-Node yardstick
+ * (bench/plainNodeServer.ts, sharing no code with rxnet), against which every ratio is taken; the
+ * old baseline reusing rxnet's pure functions (bench/baselineServer.ts); a user's own RxJS
+ * pipeline on `serveTcp` (bench/userPipelineServer.ts, TCP only).
+ */
+export const SERVER_KINDS = ['rxnet', 'plain', 'reusing', 'user'] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
+
+/** The server every ratio is taken against. */
+export const YARDSTICK: ServerKind = 'plain';
+
+/** How the table and the SVG name each server. */
+export const SERVER_LABELS: Readonly<Record<ServerKind, string>> = {
+  rxnet: 'rxnet',
+  plain: 'plain node',
+  reusing: 'reusing fns',
+  user: 'user pipeline',
+};
+
+/** The bench's own server scripts, under dist/bench/. */
+const SCRIPTS: Readonly<Record<Exclude<ServerKind, 'rxnet'>, string>> = {
+  plain: 'plainNodeServer.js',
+  reusing: 'baselineServer.js',
+  user: 'userPipelineServer.js',
+};
 
 /** The repository root (this file runs as dist/bench/run/servers.js). */
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -25,7 +48,7 @@ export interface ServerSpec {
   readonly onStderrLine?: (line: string) => void;
   /** The checkout whose `cli/server.js` is "rxnet" (to compare a patched lib/). Defaults to this repository. */
   readonly rxnetRoot?: string;
-  /** A checkout whose `cli/server.js` runs in the baseline's place (an A/B of two lib/ versions). */
+  /** A checkout whose `cli/server.js` runs in the plain baseline's place (an A/B of two lib/ versions). */
   readonly compareRoot?: string;
   /** Lift rxnet's protective limits for a benchmark with up to this many connections (see benchLimitArgs). */
   readonly liftLimits?: number;
@@ -69,16 +92,17 @@ export function benchLimitArgs(root: string, transport: 'tcp' | 'udp', connectio
   return args;
 }
 
-/** The command line of a server: rxnet's `cli/server.js` or the plain-Node baseline. */
+/** The command line of a server: rxnet's `cli/server.js` or one of the bench's own servers. */
 export function serverCommand(spec: ServerSpec): string[] {
+  const compared = spec.kind === YARDSTICK ? spec.compareRoot : undefined;
   const script =
     spec.kind === 'rxnet'
       ? join(spec.rxnetRoot ?? REPO_ROOT, 'cli', 'server.js')
-      : spec.compareRoot !== undefined
-        ? join(spec.compareRoot, 'cli', 'server.js')
-        : join(REPO_ROOT, 'dist', 'bench', 'baselineServer.js');
+      : compared !== undefined
+        ? join(compared, 'cli', 'server.js')
+        : join(REPO_ROOT, 'dist', 'bench', SCRIPTS[spec.kind]);
   const args = [`--${spec.transport}`, '--host', '127.0.0.1', '--port', '0', ...(spec.extraArgs ?? [])];
-  const rxnetRoot = spec.kind === 'rxnet' ? (spec.rxnetRoot ?? REPO_ROOT) : spec.compareRoot;
+  const rxnetRoot = spec.kind === 'rxnet' ? (spec.rxnetRoot ?? REPO_ROOT) : compared;
   if (rxnetRoot !== undefined && spec.liftLimits !== undefined) args.push(...benchLimitArgs(rxnetRoot, spec.transport, spec.liftLimits));
   if (spec.workers > 1) args.push('--workers', String(spec.workers));
   return [process.execPath, ...(spec.nodeFlags ?? []), script, ...args];

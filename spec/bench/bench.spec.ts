@@ -1,50 +1,13 @@
-import { createSocket } from 'node:dgram';
-import { connect } from 'node:net';
 import { expect } from 'chai';
-import { startServer } from '../../lib/index.js';
-import { startBaselineServer, type BaselineServer } from '../../bench/baselineServer.js';
+import { startPlainNodeServer } from '../../bench/plainNodeServer.js';
+import type { BenchServer } from '../../bench/serverProcess.js';
 import { summarizeProfile } from '../../bench/cpuProfileSummary.js';
 import { LatencyRecorder } from '../../bench/load/LatencyRecorder.js';
 import type { LoadOptions } from '../../bench/load/LoadOptions.js';
+import { mixFileText } from '../../bench/load/mixFile.js';
 import { mixedRequest } from '../../bench/load/requestMix.js';
 import { runTcpLoad } from '../../bench/load/tcpLoad.js';
 import { runUdpLoad } from '../../bench/load/udpLoad.js';
-
-/** Sends `bytes` on a fresh TCP connection, ends our side, and resolves with everything received until close. */
-function tcpExchange(port: number, bytes: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    let received = '';
-    socket.setEncoding('latin1');
-    socket.on('data', (text: string) => (received += text));
-    socket.on('error', reject);
-    socket.on('close', () => resolve(received));
-    socket.end(bytes);
-  });
-}
-
-/** Sends each payload as one datagram, one at a time, and resolves with the replies in order. */
-async function udpExchange(port: number, payloads: readonly string[]): Promise<string[]> {
-  const socket = createSocket('udp4');
-  try {
-    const replies: string[] = [];
-    for (const payload of payloads) {
-      replies.push(
-        await new Promise<string>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`no reply to ${JSON.stringify(payload)}`)), 1000);
-          socket.once('message', (message) => {
-            clearTimeout(timer);
-            resolve(message.toString('latin1'));
-          });
-          socket.send(payload, port, '127.0.0.1');
-        }),
-      );
-    }
-    return replies;
-  } finally {
-    socket.close();
-  }
-}
 
 const load = (transport: 'tcp' | 'udp', port: number, extra: Partial<LoadOptions>): LoadOptions => ({
   transport,
@@ -60,28 +23,30 @@ const load = (transport: 'tcp' | 'udp', port: number, extra: Partial<LoadOptions
 });
 
 describe('bench', () => {
-  describe('load generator against the baseline server', () => {
-    let server: BaselineServer | undefined;
+  describe('Node load generator against the plain baseline', () => {
+    let server: BenchServer | undefined;
     afterEach(async () => {
       await server?.close();
       server = undefined;
     });
 
     it('verifies every pipelined TCP reply and stops at the request count', async () => {
-      server = await startBaselineServer({ transport: 'tcp', host: '127.0.0.1', port: 0, maxLineLength: 4096 });
-      const result = await runTcpLoad(load('tcp', server.address.port, {}));
-      expect(result).to.include({ sent: 400, verified: 400, mismatches: 0, unanswered: 0, errors: 0 });
+      server = await startPlainNodeServer({ transport: 'tcp', host: '127.0.0.1', port: 0, maxLineLength: 4096 });
+      const result = await runTcpLoad(load('tcp', server.address.port, { serverPids: [process.pid] }));
+      expect(result).to.include({ generator: 'node', sent: 400, verified: 400, mismatches: 0, unanswered: 0, errors: 0 });
       expect(result.latency.samples).to.equal(400);
+      expect(result.serverCpuPercent).to.be.a('number');
+      expect(result.loadWaitPercent).to.be.a('number');
     });
 
     it('verifies every UDP reply with a window of sockets and counts nothing lost', async () => {
-      server = await startBaselineServer({ transport: 'udp', host: '127.0.0.1', port: 0, maxLineLength: 4096 });
+      server = await startPlainNodeServer({ transport: 'udp', host: '127.0.0.1', port: 0, maxLineLength: 4096 });
       const result = await runUdpLoad(load('udp', server.address.port, { window: 4, requests: 200 }));
       expect(result).to.include({ sent: 200, verified: 200, mismatches: 0, lost: 0, late: 0 });
     });
 
     it('paces an open-loop run at the offered rate', async () => {
-      server = await startBaselineServer({ transport: 'tcp', host: '127.0.0.1', port: 0, maxLineLength: 4096 });
+      server = await startPlainNodeServer({ transport: 'tcp', host: '127.0.0.1', port: 0, maxLineLength: 4096 });
       const result = await runTcpLoad(load('tcp', server.address.port, { rate: 2000, seconds: 0.2, requests: 10_000 }));
       expect(result.mismatches).to.equal(0);
       // 2000/s for 0.2 s is 400, paced per millisecond; a closed loop would send thousands. The
@@ -103,33 +68,13 @@ describe('bench', () => {
     });
   });
 
-  describe('baseline server', () => {
-    // Framing edge cases: CRLF, an empty line, an over-long line, an unterminated last line.
-    const TCP_INPUT = `+,1,1\r\n\n${'9'.repeat(5000)}\n*,6,7\nx\n/,1,0\n+,0.1,0.2\n-,1,1`;
-    const UDP_INPUT = ['+,1,1', '+,1,1\n', '+,1,1\r\n', '', '\n', `+,1,${'1'.repeat(5000)}`, '^,2,0.5\n', '%,1,0'];
-
-    it('gives byte-for-byte the same TCP replies as rxnet for valid and invalid input', async () => {
-      const baseline = await startBaselineServer({ transport: 'tcp', host: '127.0.0.1', port: 0, maxLineLength: 4096 });
-      const rxnet = await startServer({ transport: 'tcp', port: 0 });
-      try {
-        const expected = await tcpExchange(rxnet.address.port, TCP_INPUT);
-        expect(expected).to.equal('200,2\n300,-1\n300,-1\n200,42\n300,-1\n300,-1\n200,0.30000000000000004\n200,0\n');
-        expect(await tcpExchange(baseline.address.port, TCP_INPUT)).to.equal(expected);
-      } finally {
-        await Promise.all([baseline.close(), rxnet.close()]);
-      }
-    });
-
-    it('gives the same UDP replies as rxnet for valid and invalid datagrams', async () => {
-      const baseline = await startBaselineServer({ transport: 'udp', host: '127.0.0.1', port: 0, maxLineLength: 4096 });
-      const rxnet = await startServer({ transport: 'udp', port: 0 });
-      try {
-        const expected = await udpExchange(rxnet.address.port, UDP_INPUT);
-        expect(expected).to.deep.equal(['200,2\n', '200,2\n', '200,2\n', '300,-1\n', '300,-1\n', '300,-1\n', '200,1.4142135623730951\n', '300,-1\n']);
-        expect(await udpExchange(baseline.address.port, UDP_INPUT)).to.deep.equal(expected);
-      } finally {
-        await Promise.all([baseline.close(), rxnet.close()]);
-      }
+  describe('mixFileText', () => {
+    it('lists each request of the mix and then its expected reply, one per line', () => {
+      expect(mixFileText(3)).to.equal('+,0,1\n200,1\n*,1,2\n200,2\n-,2,0.5\n200,1.5\n');
+      const lines = mixFileText(64).split('\n');
+      expect(lines).to.have.length(129);
+      expect(lines[2 * 14]).to.equal(mixedRequest(14).text);
+      expect(lines[2 * 14 + 1]).to.equal(mixedRequest(14).expected);
     });
   });
 

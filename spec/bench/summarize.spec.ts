@@ -1,0 +1,132 @@
+import { expect } from 'chai';
+import { formatTable } from '../../bench/run/formatTable.js';
+import { loadCommand } from '../../bench/run/measure.js';
+import type { BenchReport, RunSample } from '../../bench/run/results.js';
+import { SCENARIOS, type Scenario } from '../../bench/run/scenarios.js';
+import { checkTargets, loadBoundReason, scenarioResult } from '../../bench/run/summarize.js';
+
+/** A closed-loop run: the server's CPU, the generator's CPU and wait, the rest plausible. */
+function sample(rps: number, serverCpuPercent: number, loadCpuPercent: number, loadWaitPercent = 0, serverWaitPercent = 0): RunSample {
+  const run = { rate: 0, serverCpuPercent, serverWaitPercent, loadCpuPercent, loadWaitPercent };
+  return {
+    generator: 'native',
+    transport: 'tcp',
+    connections: 64,
+    window: 32,
+    sent: rps,
+    verified: rps,
+    mismatches: 0,
+    lost: 0,
+    late: 0,
+    unanswered: 0,
+    errors: 0,
+    seconds: 1,
+    rps,
+    latency: { samples: rps, p50: 1000, p99: 4000, p999: 8000, max: 9000, mean: 1200 },
+    maxBacklog: 0,
+    serverCpuSeconds: serverCpuPercent / 100,
+    cpuMicrosPerRequest: (serverCpuPercent / 100 / rps) * 1e6,
+    serverRssKiB: 60_000,
+    udpReceiveDrops: 0,
+    loadBound: loadBoundReason(run, 1),
+    ...run,
+  };
+}
+
+const scenario = (id: string): Scenario => SCENARIOS.find((s) => s.id === id) as Scenario;
+
+describe('bench summaries', () => {
+  describe('loadBoundReason', () => {
+    it('calls a run load-bound when the server idles while the generator is saturated', () => {
+      expect(loadBoundReason({ rate: 0, serverCpuPercent: 62, serverWaitPercent: 1, loadCpuPercent: 97, loadWaitPercent: 0 }, 1)).to.equal('generator saturated');
+      // Saturated includes the time it waited for a CPU it wanted.
+      expect(loadBoundReason({ rate: 0, serverCpuPercent: 62, serverWaitPercent: 1, loadCpuPercent: 60, loadWaitPercent: 35 }, 1)).to.equal('generator saturated');
+    });
+
+    it('calls a run load-bound when the server wanted its core but shared it (both pinned to one core)', () => {
+      expect(loadBoundReason({ rate: 0, serverCpuPercent: 52, serverWaitPercent: 54, loadCpuPercent: 20, loadWaitPercent: 31 }, 1)).to.equal('server core shared');
+    });
+
+    it('does not call a run load-bound when the server used its core, or when neither was busy (round trips)', () => {
+      expect(loadBoundReason({ rate: 0, serverCpuPercent: 96, serverWaitPercent: 30, loadCpuPercent: 99, loadWaitPercent: 0 }, 1)).to.equal(undefined);
+      expect(loadBoundReason({ rate: 0, serverCpuPercent: 40, serverWaitPercent: 2, loadCpuPercent: 35, loadWaitPercent: 3 }, 1)).to.equal(undefined);
+    });
+
+    it('scales the server threshold with its cores and ignores open-loop runs', () => {
+      expect(loadBoundReason({ rate: 0, serverCpuPercent: 150, serverWaitPercent: 0, loadCpuPercent: 99, loadWaitPercent: 0 }, 2)).to.equal('generator saturated');
+      expect(loadBoundReason({ rate: 1000, serverCpuPercent: 10, serverWaitPercent: 0, loadCpuPercent: 99, loadWaitPercent: 0 }, 1)).to.equal(undefined);
+      expect(loadBoundReason({ rate: 0, serverCpuPercent: null, serverWaitPercent: null, loadCpuPercent: 99, loadWaitPercent: 0 }, 1)).to.equal(undefined);
+    });
+  });
+
+  describe('scenarioResult', () => {
+    it('quotes each server against plain, from medians', () => {
+      const result = scenarioResult(scenario('tcp-c64-w32'), 0, {
+        rxnet: [sample(400_000, 99, 30), sample(300_000, 99, 30), sample(500_000, 99, 30)],
+        reusing: [sample(800_000, 98, 40)],
+        plain: [sample(1_000_000, 99, 45)],
+      });
+      expect(result.loadBound).to.equal(false);
+      expect(result.ratios.rxnet?.rps).to.equal(0.4);
+      expect(result.ratios.reusing?.rps).to.equal(0.8);
+      expect(result.ratios).to.not.have.property('plain');
+    });
+
+    it('quotes no ratio against a load-bound plain run, nor for a load-bound server', () => {
+      const result = scenarioResult(scenario('tcp-c64-w32'), 0, {
+        rxnet: [sample(400_000, 99, 30)],
+        reusing: [sample(800_000, 70, 95)],
+        plain: [sample(1_000_000, 99, 45), sample(1_100_000, 80, 99)],
+      });
+      expect(result.loadBound).to.equal(true);
+      expect(result.median.plain).to.include({ loadBound: true, loadBoundRuns: 1 });
+      expect(result.ratios).to.deep.equal({ rxnet: null, reusing: null });
+      const targets = checkTargets([result], undefined);
+      expect(targets[0]).to.deep.equal({ name: 'TCP 64x32 throughput', goal: '>= 0.90x', measured: 'load-bound', met: false });
+    });
+  });
+
+  describe('loadCommand', () => {
+    const target = { host: '127.0.0.1', port: 9000, serverPids: [12, 13] };
+
+    it('runs the native generator with the mix file, the server pids and both bounds', () => {
+      const command = loadCommand({ kind: 'native', binary: '/b/calcload', mixFile: '/b/mix.txt' }, scenario('udp-s16-w32'), target, 0, 2);
+      expect(command.slice(0, 3)).to.deep.equal(['/b/calcload', '--mix', '/b/mix.txt']);
+      const flag = (name: string): string | undefined => command[command.indexOf(name) + 1];
+      expect([flag('--connections'), flag('--window'), flag('--seconds'), flag('--requests'), flag('--server-pids')]).to.deep.equal(['16', '32', '2', '20000000', '12,13']);
+    });
+
+    it('gives the Node generator, one request per UDP socket, as many sockets as requests in flight', () => {
+      const command = loadCommand({ kind: 'node' }, scenario('udp-s16-w32'), target, 0, 2);
+      expect(command[1]).to.match(/dist\/bench\/loadGenerator\.js$/);
+      expect(command[command.indexOf('--window') + 1]).to.equal('512');
+    });
+  });
+
+  describe('formatTable', () => {
+    it('says which generator measured and why, and shows "load-bound" where no ratio is quoted', () => {
+      const result = scenarioResult(scenario('tcp-c64-w32'), 0, {
+        rxnet: [sample(400_000, 99, 30)],
+        reusing: [sample(800_000, 98, 40)],
+        plain: [sample(900_000, 60, 99)],
+      });
+      const report = {
+        machine: { cpuModel: 'cpu', cores: 2, node: 'v20', platform: 'linux', totalMemoryMiB: 1024, taskset: true, fdLimit: 1024 },
+        settings: { seconds: 1, warmupSeconds: 0, runs: 1, idleConnections: 0, workers: 1, serverCpus: '0', loadCpus: '1', profileDir: undefined, rxnetRoot: undefined, compareRoot: undefined },
+        generator: { kind: 'node', fallbackReason: 'no C compiler' },
+        startedAt: '',
+        durationSeconds: 1,
+        scenarios: [result],
+        idle: undefined,
+        targets: checkTargets([result], undefined),
+        loadAverage: { start: 0, end: 0 },
+        exits: [],
+      } satisfies BenchReport;
+      const table = formatTable(report);
+      expect(table).to.include('load generator: Node (bench/loadGenerator.ts), because no C compiler');
+      expect(table).to.match(/plain node +900,000 .* LOAD-BOUND: generator saturated \(1\/1 runs\)/);
+      expect(table).to.match(/rxnet\/plain +load-bound .*no ratio quoted/);
+      expect(table).to.match(/TCP 64x32 throughput +>= 0\.90x +load-bound +NO/);
+    });
+  });
+});
