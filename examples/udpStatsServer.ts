@@ -12,7 +12,7 @@ import { startServer } from '../lib/index.js';
 
 // The calc protocol on UDP, half the replies lost, the counters printed every second until Ctrl-C.
 const server = await startServer({ transport: 'udp', port: 0, success: 0.5 });
+process.once('SIGINT', () => server.close()); // stats() completes when the server closes: the process exits
 console.log(`listening udp ${server.address.address}:${server.address.port}`);
 server.stats(1000).subscribe((s) => console.log(`requests=${s.requests} replies=${s.replies} p99=${s.latencyMicros.p99}us`));
-process.once('SIGINT', () => server.close()); // stats() completes when the server closes: the process exits
 // #endregion readme

@@ -237,8 +237,9 @@ describe('node cli/server.js --workers 2 (processes)', function () {
       const ms = performance.now() - started;
       expect(exit).to.deep.equal({ code: 0, signal: null });
       // Before the fix each worker stayed alive on its IPC channel until the 2000 ms deadline
-      // timer (2040-2070 ms measured); now it exits when its server has closed (about 20-100 ms).
-      expect(ms).to.be.below(1500);
+      // timer, so never under 2000 ms (2040-2070 measured); now it exits once its server has closed
+      // (20-30 ms measured on an idle machine): the bound leaves room for a loaded one.
+      expect(ms).to.be.below(1800);
     } finally {
       server.kill();
     }

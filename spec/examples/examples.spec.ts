@@ -28,6 +28,11 @@ function sendAndEnd(port: number, lines: readonly string[]): Promise<string[]> {
   });
 }
 
+/** Polls `test` every 10 ms until it holds or `ms` have passed. */
+async function until(test: () => boolean, ms: number): Promise<void> {
+  for (let waited = 0; !test() && waited < ms; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
 describe('examples/', function () {
   this.timeout(10000);
 
@@ -174,11 +179,12 @@ describe('examples/', function () {
       const probe = await openUdpProbe();
       try {
         expect(server.readyLine).to.match(/^listening udp 127\.0\.0\.1:\d+$/);
+        await until(() => /^requests=0 /m.test(server.stdout()), 3000); // the first snapshot: the SIGINT handler is in place
         expect(server.stdout()).to.match(/^requests=0 replies=0 p99=0us$/m);
         for (let i = 0; i < 10; i += 1) probe.send(`+,${i},1`, server.port);
         const replies = await probe.waitFor(10, 500); // about half: success 0.5
         for (const reply of replies) expect(reply).to.match(/^200,\d+\n$/);
-        for (let i = 0; i < 150 && !/^requests=10 /m.test(server.stdout()); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+        await until(() => /^requests=10 /m.test(server.stdout()), 3000); // the next snapshot, within a second
         expect(server.stdout()).to.match(new RegExp(`^requests=10 replies=${replies.length} p99=\\d+us$`, 'm'));
       } finally {
         await probe.close();
