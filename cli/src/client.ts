@@ -26,20 +26,32 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
   if (request.requests !== undefined) return runClient(request, request.requests, io);
 
   // The prompt never goes to a stdout that is piped: there, stdout carries the answers only.
+  const terminal = process.stdout.isTTY ? process.stdout : process.stderr;
   const rl = interactive
-    ? createInterface({ input: process.stdin, output: process.stdout.isTTY ? process.stdout : process.stderr, terminal: true, prompt: '> ' })
+    ? createInterface({ input: process.stdin, output: terminal, terminal: true, prompt: '> ' })
     : createInterface({ input: process.stdin, crlfDelay: Infinity });
   let interrupted = false;
+  let closed = false;
+  /** A prompt is on the screen, waiting: the cursor is after `> ` (or what was typed after it). */
+  let prompting = false;
+  rl.on('line', () => (prompting = false));
+  rl.on('close', () => (closed = true));
   rl.on('SIGINT', () => {
     interrupted = true;
     rl.close();
   });
-  if (interactive) rl.prompt();
+  const prompt = (): void => {
+    if (closed) return;
+    prompting = true;
+    rl.prompt();
+  };
   try {
-    const status = await runClient(request, rl, interactive ? { ...io, prompt: () => rl.prompt() } : io);
+    const status = await runClient(request, rl, interactive ? { ...io, prompt } : io, { interactive });
     return interrupted ? EXIT_INTERRUPTED : status;
   } finally {
     rl.close();
+    // Ctrl-D or Ctrl-C at the prompt: end its line, so the shell's prompt starts on a line of its own.
+    if (prompting) terminal.write('\n');
     process.stdin.destroy();
   }
 }

@@ -18,10 +18,21 @@ function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** How a session runs. */
+export interface ClientSession {
+  /**
+   * An interactive session (a terminal): it says which server it talks to first, and a server
+   * that goes away does not end it. That request's failure is reported, and each later request
+   * first reconnects with the client's reconnect schedule (`connect()`), so it is answered once
+   * the server is back. Defaults to false: a server that cannot be reached ends the session.
+   */
+  readonly interactive?: boolean;
+}
+
 /**
  * Sends each request in turn and prints its answer; returns the exit status. A request with no
  * answer prints one line on `io.err` and the loop goes on; a server that cannot be reached ends
- * it with one line.
+ * it with one line, unless the session is interactive (see ClientSession).
  *
  * Example: `await runClient(parseClientArgs(['+,1,1']), ['+,1,1'], { out: console.log, err: console.error })`
  */
@@ -29,11 +40,23 @@ export async function runClient(
   request: Extract<ClientRequest, { help: false }>,
   lines: AsyncIterable<string> | Iterable<string>,
   io: ClientIo,
+  session: ClientSession = {},
 ): Promise<number> {
   let attempts = 0;
   const client = createCalcClient({ ...request.options, onAttempt: (_line, attempt) => (attempts = attempt) });
+  const interactive = session.interactive === true;
   let unanswered = 0;
   try {
+    if (interactive) {
+      try {
+        await client.connect();
+      } catch (err) {
+        io.err(`rxnet client: ${(err as Error).message}`);
+        return EXIT_FAILED;
+      }
+      io.err(`${request.options.transport === 'udp' ? 'sending to' : 'connected to'} ${client.address}`);
+      io.prompt?.();
+    }
     for await (const raw of lines) {
       const line = raw.trim();
       if (line === '') {
@@ -43,9 +66,12 @@ export async function runClient(
       attempts = 0;
       const started = performance.now();
       try {
+        // Interactive: after the server went away the client has given up; connect() starts over
+        // (at once when still connected), so the request waits for the server to come back.
+        if (interactive) await client.connect();
         io.out((await firstValueFrom(client.request(line))).text);
       } catch (err) {
-        if (isServerGone(err)) {
+        if (isServerGone(err) && !interactive) {
           io.err(`rxnet client: ${(err as Error).message}`);
           return EXIT_FAILED;
         }
@@ -69,5 +95,6 @@ function describeFailure(line: string, err: unknown, attempts: number, elapsedMs
     return `rxnet client: no answer to ${shown} after ${n} attempt${n === 1 ? '' : 's'} in ${formatDuration(err.info.elapsedMs)}`;
   }
   const reason = err instanceof Error ? err.message : String(err);
+  if (attempts === 0) return `rxnet client: no answer to ${shown}: ${reason}`; // it could not even be sent
   return `rxnet client: no answer to ${shown} after ${attempts} attempt${attempts === 1 ? '' : 's'} in ${formatDuration(elapsedMs)}: ${reason}`;
 }

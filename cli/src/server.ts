@@ -1,6 +1,6 @@
 import { EXIT_OK, runMain } from './runMain.js';
 import { announce, locationOf, type RunningServer } from '../../lib/index.js';
-import { isWorker, reportReady, runPrimary, WORKER_UUID_VARIABLE } from './serverCluster.js';
+import { isWorker, leaveCluster, reportReady, runPrimary, WORKER_UUID_VARIABLE } from './serverCluster.js';
 import { formatStats, parseServerArgs, runServer, SERVER_USAGE } from './serverCommand.js';
 
 /**
@@ -56,15 +56,19 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
       ? undefined
       : server.stats(request.statsMs).subscribe((snapshot) => process.stdout.write(`${formatStats(snapshot)}\n`));
   const announcer = request.announce === undefined ? undefined : startAnnouncing(server, request.announce, request.verbose);
+  let stopping = false;
   const shutdown = (): void => {
-    process.off('SIGINT', shutdown);
-    process.off('SIGTERM', shutdown);
+    // A second signal (Ctrl-C reaches a cluster's primary and workers, then the primary sends
+    // SIGTERM) must not kill the process in the middle of its grace period: it is ignored.
+    if (stopping) return;
+    stopping = true;
     stats?.unsubscribe();
     if (stats !== undefined) process.stdout.write(`${formatStats(server.snapshot())}\n`);
     setTimeout(() => process.exit(EXIT_OK), SHUTDOWN_DEADLINE_MS).unref();
     // ssdp:byebye goes out while the server finishes what it received.
     void Promise.all([announcer?.stop(), server.close({ graceMs: request.graceMs })]).then(() => {
       process.exitCode = EXIT_OK;
+      leaveCluster(); // a worker: nothing else may keep it alive
     });
   };
   process.on('SIGINT', shutdown);
@@ -72,4 +76,10 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
   return undefined;
 }
 
-runMain('rxnet server', () => main(process.argv.slice(2)));
+// A worker that fails (cannot listen) must exit, not stay alive on its channel to the primary.
+runMain('rxnet server', () =>
+  main(process.argv.slice(2)).catch((err: unknown) => {
+    leaveCluster();
+    throw err;
+  }),
+);

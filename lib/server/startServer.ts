@@ -1,4 +1,4 @@
-import { interval, map, ReplaySubject, startWith, type Observable, type OperatorFunction } from 'rxjs';
+import { asyncScheduler, interval, map, ReplaySubject, startWith, takeUntil, type Observable, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { RxnetConnectionError } from '../errors.js';
 import type { Frame } from '../framing/Frame.js';
 import { listenTcp, type ListenTcpOptions } from '../transport/listenTcp.js';
@@ -39,9 +39,11 @@ export interface RunningServer extends AsyncDisposable {
   snapshot(): ServerStatsSnapshot;
   /**
    * The counters and latency percentiles as a stream: one snapshot at once, then every
-   * `intervalMs`. Example: `server.stats(1000).subscribe((s) => console.log(s.requests))`
+   * `intervalMs` (default 1000) on `scheduler` (default asyncScheduler); it completes when the
+   * server has closed, so its timer never keeps the process alive (after close: one snapshot, then complete).
+   * Example: `server.stats(1000).subscribe((s) => console.log(s.requests))`
    */
-  stats(intervalMs?: number): Observable<ServerStatsSnapshot>;
+  stats(intervalMs?: number, scheduler?: SchedulerLike): Observable<ServerStatsSnapshot>;
 }
 
 /** The stream listener for a transport: TLS binds its certificate; TCP and Unix use listenTcp (Unix via `path`). */
@@ -64,8 +66,9 @@ export interface ServerHooks {
  *
  * Example:
  * ```ts
- * await using server = await startServer({ transport: 'udp', port: 0, success: 0.5 });
+ * const server = await startServer({ transport: 'udp', port: 0, success: 0.5 });
  * console.log(server.address.port);
+ * await server.close(); // or `await using server = ...` inside a function, where TypeScript 5.2+ compiles it
  * ```
  *
  * @param options merged over SERVER_DEFAULTS (tcp, 127.0.0.1:9000, success 1, line framing).
@@ -86,10 +89,16 @@ export function startServer(
   const stats = new ServerStats();
   const replies = pipeline ?? calcPipeline({ ...resolved, stats });
   const stop$ = new ReplaySubject<void>(1);
+  /** Emits (and replays) once every socket is closed: what the server hands out completes on it. */
+  const closed$ = new ReplaySubject<void>(1);
   return new Promise<RunningServer>((resolve, reject) => {
     let markClosed: () => void = () => {};
     const closed = new Promise<void>((done) => {
-      markClosed = done;
+      markClosed = () => {
+        closed$.next();
+        closed$.complete();
+        done();
+      };
     });
     let markDrained: () => void = () => {};
     const drained = new Promise<void>((done) => {
@@ -120,8 +129,9 @@ export function startServer(
           close,
           [Symbol.asyncDispose]: () => close(),
           snapshot: () => stats.snapshot(),
-          stats: (intervalMs = 1000) =>
-            interval(intervalMs).pipe(
+          stats: (intervalMs = 1000, scheduler: SchedulerLike = asyncScheduler) =>
+            interval(intervalMs, scheduler).pipe(
+              takeUntil(closed$),
               startWith(0),
               map(() => stats.snapshot()),
             ),

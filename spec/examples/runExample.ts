@@ -57,6 +57,8 @@ export function runExample(name: string, args: readonly string[], options: RunOp
 export interface RunningExample {
   readonly readyLine: string;
   readonly port: number;
+  /** Everything it wrote to stdout so far. */
+  stdout(): string;
   stderr(): string;
   /** Sends `signal` and resolves with how it exited (SIGKILL after 3 s if it does not). */
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -84,6 +86,7 @@ export function startExample(name: string, args: readonly string[], options: Run
       resolve({
         readyLine: line,
         port: Number(/:(\d+)$/.exec(line)?.[1]),
+        stdout: () => stdout,
         stderr: () => stderr,
         stop: async (signal = 'SIGTERM') => {
           if (child.exitCode === null && child.signalCode === null) child.kill(signal);
