@@ -57,7 +57,8 @@ Finding the server with SSDP (servers started with --announce):
 ${SSDP_USAGE}
 
 Requests come from the arguments, else one per line from stdin (blank lines are skipped); with
-a terminal on stdin it prompts, and Ctrl-D ends the session. A request such as -,5,3 is taken
+a terminal on stdin it names the server, prompts, and Ctrl-D (or Ctrl-C, exit 130) ends the
+session; a server that goes away mid-session is reconnected to for the next request. A request such as -,5,3 is taken
 as a request, not a flag. Requests are sent one at a time, each after the previous one's
 answer, on one connection (the original seed server takes each read as one request, and its
 replies, which end with no newline, need --framing chunk). A request that gets no answer

@@ -1,5 +1,5 @@
 import { EXIT_OK, runMain } from './runMain.js';
-import { announce, locationOf, type RunningServer } from '../../lib/index.js';
+import { announce, isDiscoverableTransport, locationOf, type DiscoverableTransport, type RunningServer, type Transport } from '../../lib/index.js';
 import { isWorker, leaveCluster, reportReady, runPrimary, WORKER_UUID_VARIABLE } from './serverCluster.js';
 import { formatStats, parseServerArgs, runServer, SERVER_USAGE } from './serverCommand.js';
 
@@ -16,7 +16,7 @@ function startAnnouncing(
   const closed = new Promise<void>((done) => (markClosed = done));
   const uuid = process.env[WORKER_UUID_VARIABLE];
   const subscription = announce(
-    { ...network, location: locationOf({ transport: server.transport === 'udp' ? 'udp' : 'tcp', address: server.address }), ...(uuid === undefined ? {} : { uuid }) },
+    { ...network, location: locationOf({ transport: discoverableTransport(server.transport), address: server.address }), ...(uuid === undefined ? {} : { uuid }) },
     { onClosed: markClosed, onSendError: (err) => verbose && process.stderr.write(`ssdp: ${err.message}\n`) },
   ).subscribe({
     next: (event) => {
@@ -33,6 +33,12 @@ function startAnnouncing(
       return closed;
     },
   };
+}
+
+/** The transport an SSDP LOCATION names; parseServerArgs lets --announce through for discoverable ones only. */
+function discoverableTransport(transport: Transport): DiscoverableTransport {
+  if (!isDiscoverableTransport(transport)) throw new Error(`--announce cannot name a ${transport} server`);
+  return transport;
 }
 
 /** How long a shutdown may take before the process exits anyway. */

@@ -90,7 +90,8 @@ Limits (see docs/reliability.md):
   --udp-rate N           UDP replies per second to one source address; 0 no limit (default ${SERVER_DEFAULTS.udpRate})
   --udp-burst N          UDP replies one source may get at once (default ${SERVER_DEFAULTS.udpBurst})
   --workers N|auto       run N server processes sharing the port (node:cluster); auto = one per
-                         core (default 1)
+                         core (default 1). A worker that dies is logged and replaced (backoff
+                         100 ms doubling, at most 5 s); only a worker that cannot start stops all
   --announce             make the server discoverable with SSDP (tcp and udp only; see docs/discovery.md)
 ${SSDP_USAGE}
   --grace SECONDS        on SIGINT/SIGTERM, time to answer what was received before closing (default ${DEFAULT_GRACE_SECONDS})

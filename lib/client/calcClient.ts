@@ -35,8 +35,12 @@ export interface CalcClient extends AsyncDisposable {
  *
  * Example:
  * ```ts
- * await using client = createCalcClient({ transport: 'udp', port: 9000, retry: { initial: 100, max: 2000 } });
- * const reply = await firstValueFrom(client.request({ op: '+', a: 1, b: 1 })); // { code: 200, value: 2, text: '200,2' }
+ * const client = createCalcClient({ transport: 'udp', port: 9000, retry: { initial: 100, max: 2000 } });
+ * try {
+ *   const reply = await firstValueFrom(client.request({ op: '+', a: 1, b: 1 })); // { code: 200, value: 2, text: '200,2' }
+ * } finally {
+ *   await client.close();
+ * }
  * const overTls = createCalcClient({ transport: 'tls', host: 'localhost', port: 9443, ca: readFileSync('cert.pem') });
  * ```
  *

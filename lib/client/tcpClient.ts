@@ -105,9 +105,10 @@ function mayResend(pending: Pending, err: unknown, session: TcpSession, written:
  *
  * Example:
  * ```ts
- * await using client = createTcpClient({ port: 9000, sessions: 4, maxInFlight: 16 });
+ * const client = createTcpClient({ port: 9000, sessions: 4, maxInFlight: 16 });
  * // or createTcpClient({ transport: 'tls', host: 'localhost', port: 9443, ca: readFileSync('cert.pem') })
  * const reply = await firstValueFrom(client.request('+,1,1')); // '200,2'
+ * await client.close();
  * ```
  *
  * @param options merged over TCP_CLIENT_DEFAULTS: tcp, 127.0.0.1:9000, 1 session, window 1, reconnect

@@ -193,7 +193,8 @@ describe('clientCommand', () => {
         expect(result.code).to.equal(1);
         expect(result.out).to.deep.equal(['200,4']);
         expect(result.err).to.have.length(1);
-        expect(result.err[0]).to.match(/^rxnet client: no answer to "\+,1,1" after 1 attempt in [56]\d ms$/);
+        // The exact schedule is udpRequest's fake-clock spec; here the wall clock only shapes the line.
+        expect(result.err[0]).to.match(/^rxnet client: no answer to "\+,1,1" after 1 attempt in \d+ ms$/);
         expect(peer.received.map((d) => d.text)).to.deep.equal(['+,1,1', '+,2,2']);
       } finally {
         await peer.close();
