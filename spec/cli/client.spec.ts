@@ -1,10 +1,11 @@
 import { expect } from 'chai';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { startServer } from '../../lib/server/startServer.js';
 import { ROOT, runCli, type CliResult } from '../helpers/childProcess.js';
 import { startFakeSeedServer } from '../helpers/fakeSeedServer.js';
 import { closedUdpPort, seededRandom, startUdpPeer, type UdpPeer } from '../helpers/udpPeer.js';
 import { createServer } from 'node:net';
+import { requireSystemTool } from '../helpers/requireSystemTool.js';
 
 const CLIENT = 'cli/client.js';
 
@@ -143,8 +144,8 @@ describe('node cli/client.js', function () {
       expect(code).to.equal(1);
     });
 
-    it('prompts in a terminal and ends with the usual status on Ctrl-D', async function () {
-      if (spawnSync('script', ['--version']).status !== 0) this.skip();
+    it('prompts in a terminal and ends with the usual status on Ctrl-D', async () => {
+      requireSystemTool('script', 'bsdutils');
       await using server = await startServer({ transport: 'tcp', port: 0 });
       const child = spawn('script', ['-qec', `${process.execPath} ${CLIENT} --port ${server.address.port}`, '/dev/null'], { cwd: ROOT, stdio: 'pipe' });
       let output = '';

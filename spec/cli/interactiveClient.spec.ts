@@ -1,10 +1,11 @@
 import { expect } from 'chai';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { parseClientArgs, type ClientRequest } from '../../cli/src/clientCommand.js';
 import { runClient } from '../../cli/src/runClient.js';
 import { startServer, type RunningServer } from '../../lib/index.js';
 import { ROOT } from '../helpers/childProcess.js';
+import { requireSystemTool } from '../helpers/requireSystemTool.js';
 
 const CLIENT = 'cli/client.js';
 
@@ -60,9 +61,7 @@ describe('node cli/client.js on a terminal (interactive)', function () {
   let server: RunningServer | undefined;
   let session: TerminalSession | undefined;
 
-  before(function () {
-    if (spawnSync('script', ['--version']).status !== 0) this.skip();
-  });
+  before(() => requireSystemTool('script', 'bsdutils'));
   afterEach(async () => {
     session?.kill();
     await session?.exited;
