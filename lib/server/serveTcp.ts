@@ -64,6 +64,10 @@ export function serveTcp(options: ServeTcpOptions, pipeline: OperatorFunction<Fr
       stats.refusedConnections += 1;
       options.onRefused?.();
     },
+    onHandshaking: (count) => {
+      stats.handshakingConnections = count;
+      options.onHandshaking?.(count);
+    },
   }).pipe(mergeMap((connection) => serveConnection(connection, frame, pipeline, options, stats)));
 }
 

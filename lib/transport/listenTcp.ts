@@ -19,6 +19,13 @@ export interface ListenTcpOptions {
    * connection that sends a lot cannot delay all others by a whole read. Defaults to no slicing.
    */
   readonly readSliceBytes?: number;
+  /**
+   * Transports with a handshake (TLS): a connection whose handshake is not done this long after
+   * it arrived is closed. Defaults to 10,000 ms. Plain TCP and Unix sockets have no handshake.
+   */
+  readonly handshakeTimeoutMs?: number;
+  /** Transports with a handshake: called with the number of connections in their handshake whenever it changes. */
+  readonly onHandshaking?: (count: number) => void;
   /** A connection with no traffic either way for this long is closed. Defaults to 0 (never). */
   readonly idleTimeoutMs?: number;
   /**
