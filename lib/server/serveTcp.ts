@@ -7,7 +7,10 @@ import type { TcpConnection } from '../transport/TcpConnection.js';
 import type { Framing } from './serverOptions.js';
 import { ServerStats } from './ServerStats.js';
 
-/** The most bytes of one read a connection gets framed and answered per turn of the event loop. */
+/**
+ * The largest slice of a read one connection gets framed and answered at a time; the listener's
+ * connections share a budget per turn of the event loop (ReadBudget, 8 KiB by default).
+ */
 const READ_SLICE_BYTES = 4096;
 
 /** Options of {@link serveTcp}. */
