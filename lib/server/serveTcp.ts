@@ -9,7 +9,7 @@ import { ServerStats } from './ServerStats.js';
 
 /**
  * The largest slice of a read one connection gets framed and answered at a time; the listener's
- * connections share a budget per turn of the event loop (ReadBudget, 8 KiB by default).
+ * connections share a budget per turn of the event loop (ReadBudget: 32 KiB just read at once, 8 KiB of waiting bytes).
  */
 const READ_SLICE_BYTES = 4096;
 

@@ -10,11 +10,18 @@ export interface QueuedReader {
 /** Options of {@link ReadBudget}. */
 export interface ReadBudgetOptions {
   /**
-   * Bytes handed on per turn of the event loop, across all connections: this many of bytes just
-   * read, at once, and this many of waiting ones, round-robin. Defaults to 8 KiB (about 1,000
-   * short requests, 1-2 ms of work), so a turn stays short and the accepts, one per turn, go on.
+   * Waiting bytes handed on per turn of the event loop, round-robin, across all connections.
+   * Defaults to 8 KiB (about 1,000 short requests, 1-2 ms of work), so that busy connections
+   * keep a turn short and the accepts, one per turn, go on.
    */
   readonly bytesPerTurn?: number;
+  /**
+   * Bytes just read handed on at once per turn, across all connections (the rest waits its turn).
+   * Defaults to 32 KiB: enough for 64 connections pipelining 32 requests each to go unqueued,
+   * while a connection the queue just served queues again (see take), so busy ones leave it to
+   * new and light connections.
+   */
+  readonly freshBytesPerTurn?: number;
   /** The largest slice one connection gets at a time. Defaults to 4 KiB. */
   readonly maxSliceBytes?: number;
   /** The smallest slice, however many connections wait. Defaults to 512 bytes. */
@@ -23,7 +30,7 @@ export interface ReadBudgetOptions {
   readonly nextTurn?: (task: () => void) => () => void;
 }
 
-export const READ_BUDGET_DEFAULTS = Object.freeze({ bytesPerTurn: 8 * 1024, maxSliceBytes: 4096, minSliceBytes: 512 });
+export const READ_BUDGET_DEFAULTS = Object.freeze({ bytesPerTurn: 8 * 1024, freshBytesPerTurn: 32 * 1024, maxSliceBytes: 4096, minSliceBytes: 512 });
 
 /** What a slice costs the budget at least, whatever its size: its fixed cost, and what ends a turn of empty slices. */
 const SLICE_COST_BYTES = 64;
@@ -38,12 +45,12 @@ const onNextTurn = (task: () => void): (() => void) => {
 
 /**
  * The work of one event-loop turn, shared fairly by all connections of one listener. Bytes just
- * read are handed on at once while this turn's budget lasts (`take`); what is left waits in one
- * round-robin queue (`enqueue`), served once per turn, up to `bytesPerTurn` in all, each
- * connection in turn getting a slice of `bytesPerTurn / waiting` bytes (within min and max). So
- * a turn never hands on more than two budgets and a slice, however many connections are busy,
- * and a connection that just arrived waits a turn or a few, not a slice of every busy connection.
- * Short turns matter beyond fairness: Node accepts one connection per turn of the event loop.
+ * read are handed on at once while this turn's `freshBytesPerTurn` lasts (`take`); what is left
+ * waits in one round-robin queue (`enqueue`), served once per turn, up to `bytesPerTurn` in all,
+ * each connection in turn getting a slice of `bytesPerTurn / waiting` bytes (within min and max).
+ * So a turn never hands on more than both budgets and a slice, however many connections are
+ * busy, and a connection that just arrived waits a turn or a few, not a slice of every busy
+ * connection. Short turns matter beyond fairness: Node accepts one connection per turn.
  *
  * Example: `const budget = new ReadBudget(); if (budget.take(chunk.length)) handOn(chunk); else budget.enqueue(reader);`
  *
@@ -51,6 +58,7 @@ const onNextTurn = (task: () => void): (() => void) => {
  */
 export class ReadBudget {
   readonly bytesPerTurn: number;
+  readonly freshBytesPerTurn: number;
   readonly maxSliceBytes: number;
   readonly minSliceBytes: number;
   private readonly nextTurn: (task: () => void) => () => void;
@@ -69,6 +77,7 @@ export class ReadBudget {
 
   constructor(options: ReadBudgetOptions = {}) {
     this.bytesPerTurn = options.bytesPerTurn ?? READ_BUDGET_DEFAULTS.bytesPerTurn;
+    this.freshBytesPerTurn = options.freshBytesPerTurn ?? READ_BUDGET_DEFAULTS.freshBytesPerTurn;
     this.maxSliceBytes = options.maxSliceBytes ?? READ_BUDGET_DEFAULTS.maxSliceBytes;
     this.minSliceBytes = Math.min(this.maxSliceBytes, options.minSliceBytes ?? READ_BUDGET_DEFAULTS.minSliceBytes);
     this.nextTurn = options.nextTurn ?? onNextTurn;
@@ -81,7 +90,7 @@ export class ReadBudget {
 
   /** Takes `bytes` of this turn's budget for bytes just read: true means hand them on now. */
   take(bytes: number): boolean {
-    if (this.spent >= this.bytesPerTurn) return false;
+    if (this.spent >= this.freshBytesPerTurn) return false;
     this.spent += bytes;
     this.schedule();
     return true;

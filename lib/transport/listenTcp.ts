@@ -23,8 +23,8 @@ export interface ListenTcpOptions {
    */
   readonly readSliceBytes?: number;
   /**
-   * With `readSliceBytes`: the bytes handed on per turn of the event loop, all connections
-   * together (that many just read, and that many that waited). Defaults to 8 KiB.
+   * With `readSliceBytes`: the waiting bytes handed on per turn of the event loop, round-robin,
+   * all connections together. Defaults to 8 KiB (and up to 32 KiB just read are handed on at once).
    */
   readonly readBytesPerTurn?: number;
   /**

@@ -40,7 +40,7 @@ describe('ReadBudget', () => {
   describe('#take', () => {
     it('grants bytes just read while this turn lasts, then refuses them until the next turn', () => {
       const turns = manualTurns();
-      const budget = new ReadBudget({ bytesPerTurn: 1000, nextTurn: turns.nextTurn });
+      const budget = new ReadBudget({ freshBytesPerTurn: 1000, nextTurn: turns.nextTurn });
       expect([budget.take(600), budget.take(300), budget.take(200), budget.take(1)]).to.deep.equal([true, true, true, false]);
       turns.turn();
       expect(budget.take(1)).to.equal(true);
