@@ -14,8 +14,10 @@ export interface ServerStatsSnapshot {
   readonly rateLimited: number;
   /** Connection or socket errors (ECONNRESET, a failing pipeline...). */
   readonly errors: number;
-  /** TCP connections open now. */
+  /** TCP connections open now (served: for TLS, past their handshake). */
   readonly openConnections: number;
+  /** TLS connections in their handshake now (they count against `maxConnections` too). */
+  readonly handshakingConnections: number;
   /** TCP connections refused because `maxConnections` were open. */
   readonly refusedConnections: number;
   /** Request-to-reply latency percentiles, in microseconds. */
@@ -31,6 +33,7 @@ export class ServerStats {
   rateLimited = 0;
   errors = 0;
   openConnections = 0;
+  handshakingConnections = 0;
   refusedConnections = 0;
   readonly latency = new LatencyHistogram();
 
@@ -50,6 +53,7 @@ export class ServerStats {
       rateLimited: this.rateLimited,
       errors: this.errors,
       openConnections: this.openConnections,
+      handshakingConnections: this.handshakingConnections,
       refusedConnections: this.refusedConnections,
       latencyMicros: {
         p50: this.latency.percentile(0.5),

@@ -1,4 +1,4 @@
-import { mergeMap, Observable, takeUntil, tap, NEVER, type OperatorFunction } from 'rxjs';
+import { mergeMap, Observable, of, switchMap, take, takeUntil, tap, NEVER, type OperatorFunction } from 'rxjs';
 import type { Frame } from '../framing/Frame.js';
 import { splitLines } from '../operators/splitLines.js';
 import { splitMessages } from '../operators/splitMessages.js';
@@ -7,7 +7,10 @@ import type { TcpConnection } from '../transport/TcpConnection.js';
 import type { Framing } from './serverOptions.js';
 import { ServerStats } from './ServerStats.js';
 
-/** The most bytes of one read a connection gets framed and answered per turn of the event loop. */
+/**
+ * The largest slice of a read one connection gets framed and answered at a time; the listener's
+ * connections share a budget per turn of the event loop (ReadBudget: 32 KiB just read at once, 8 KiB of waiting bytes).
+ */
 const READ_SLICE_BYTES = 4096;
 
 /** Options of {@link serveTcp}. */
@@ -20,7 +23,8 @@ export interface ServeTcpOptions extends ListenTcpOptions {
   readonly maxInFlight?: number;
   /**
    * A graceful stop: when this emits, no new connection is accepted, each connection stops
-   * reading, answers what it already read, and ends; the observable completes once all closed.
+   * reading, answers what it already read (whole lines; bytes still waiting for their turn
+   * included), and ends; the observable completes once all closed.
    */
   readonly stop$?: Observable<unknown>;
   /** Counters to update (requests, replies, latency, connections...). */
@@ -64,6 +68,10 @@ export function serveTcp(options: ServeTcpOptions, pipeline: OperatorFunction<Fr
       stats.refusedConnections += 1;
       options.onRefused?.();
     },
+    onHandshaking: (count) => {
+      stats.handshakingConnections = count;
+      options.onHandshaking?.(count);
+    },
   }).pipe(mergeMap((connection) => serveConnection(connection, frame, pipeline, options, stats)));
 }
 
@@ -85,10 +93,15 @@ function serveConnection(
     /** Arrival times (ms) of requests read and not yet answered, oldest first. */
     const arrivals: number[] = [];
     let releaseHold: (() => void) | undefined;
+    // A graceful stop ends the requests once every byte already read has been framed.
+    const stopped$ = (options.stop$ ?? NEVER).pipe(
+      take(1),
+      switchMap(() => connection.stopReading?.() ?? of(undefined)),
+    );
 
     const replies = connection.data$.pipe(
       frame,
-      takeUntil(options.stop$ ?? NEVER),
+      takeUntil(stopped$),
       tap(() => {
         stats.requests += 1;
         arrivals.push(performance.now());

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_LINE_LENGTH, MIN_MAX_LINE_LENGTH } from '../framing/Frame.js';
 import { validateOptions } from '../options/validateOptions.js';
+import { DEFAULT_HANDSHAKE_TIMEOUT_MS } from '../transport/guardHandshakes.js';
 import { ADDRESS_PATH, TRANSPORT_REGISTRY, TRANSPORTS, type Transport } from '../transport/Transport.js';
 
 /** The transports a server can listen on, from TRANSPORT_REGISTRY (re-exported for the server's modules). */
@@ -36,6 +37,8 @@ export interface ServerOptions {
   readonly maxConnections: number;
   /** TCP: a connection silent both ways for this long is closed; 0 never. Defaults to 120,000 ms. */
   readonly idleTimeoutMs: number;
+  /** TLS: a connection whose handshake is not done this long after it arrived is closed. Defaults to 10,000 ms. */
+  readonly handshakeTimeoutMs: number;
   /** TCP: requests read and not yet answered on one connection before reading pauses. Defaults to 1,024. */
   readonly maxInFlight: number;
   /** UDP: the longest request datagram, in bytes, without a trailing newline. Defaults to 4096. */
@@ -57,6 +60,7 @@ export const SERVER_DEFAULTS: ServerOptions = Object.freeze({
   random: Math.random,
   maxConnections: 10_000,
   idleTimeoutMs: 120_000,
+  handshakeTimeoutMs: DEFAULT_HANDSHAKE_TIMEOUT_MS,
   maxInFlight: 1024,
   maxDatagramSize: DEFAULT_MAX_LINE_LENGTH,
   udpRate: 1000,
@@ -88,6 +92,7 @@ const serverOptionsSchema = z.strictObject({
   random: z.custom<() => number>((value) => typeof value === 'function', allows('a function returning numbers in [0, 1)')),
   maxConnections: count(1, 1_000_000),
   idleTimeoutMs: count(0, 86_400_000),
+  handshakeTimeoutMs: count(1, 3_600_000),
   maxInFlight: count(1, 1_000_000),
   maxDatagramSize: count(1, 65_507),
   udpRate: count(0, 1_000_000_000),

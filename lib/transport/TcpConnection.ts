@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
-import { Observable } from 'rxjs';
+import { defer, Observable, of, Subject, take, type Subscriber } from 'rxjs';
+import type { QueuedReader, ReadBudget } from './ReadBudget.js';
 import type { SocketAddress } from './SocketAddress.js';
 
 /**
@@ -20,8 +21,9 @@ export interface TcpConnection {
   readonly data$: Observable<Buffer>;
   /**
    * Writes bytes to the peer. Writes made in the same tick are sent together. While the socket's
-   * write buffer is over its high-water mark, reading pauses ('drain' resumes it), so a peer that
-   * never reads cannot grow our memory. Ignored once the socket is no longer writable.
+   * write buffer is over its high-water mark, reading pauses ('drain' resumes it) and no more
+   * read bytes are handed on, so a peer that never reads cannot grow our memory. Ignored once the
+   * socket is no longer writable.
    */
   send(data: string | Uint8Array): void;
   /**
@@ -34,16 +36,29 @@ export interface TcpConnection {
    * resumes when no hold is left). Backpressure uses it; so can a limit on requests in flight.
    */
   hold(): () => void;
+  /**
+   * A graceful stop: stops reading from the socket for good, while the bytes already read (those
+   * waiting for their turn, and what Node had buffered) are still handed on to data$. Emits once
+   * all of them have been (at once if none wait), then completes. Optional for other transports:
+   * without it a graceful stop answers only what was framed.
+   */
+  stopReading?(): Observable<void>;
   /** Closes the connection at once. Safe to call more than once. */
   destroy(): void;
 }
 
-/** Wraps a connected socket as a {@link TcpConnection}. Internal to the transports. */
+/**
+ * Wraps a connected socket as a {@link TcpConnection}. Internal to the transports. With a
+ * `budget` (the listener's), inbound bytes are handed on in slices within the budget of each
+ * turn of the event loop, round-robin with the listener's other connections, and only while
+ * nothing holds reading and the replies so far fit under the socket's write high-water mark;
+ * meanwhile the socket is paused, so a connection holds at most one read that was not handed on.
+ */
 export function createTcpConnection(
   socket: Socket,
   id: number,
   family = socket.remoteFamily ?? 'IPv4',
-  sliceBytes?: number,
+  budget?: ReadBudget,
 ): TcpConnection {
   const remote: SocketAddress = {
     address: socket.remoteAddress ?? '',
@@ -57,6 +72,22 @@ export function createTcpConnection(
   /** Reasons to stop reading now (a full write buffer, too many requests in flight...). */
   let holds = 0;
   let releaseDrainHold: (() => void) | undefined;
+  /** A graceful stop: the socket is read no more. */
+  let stopped = false;
+  /** The subscriber of data$, while there is one. */
+  let inbound: Subscriber<Buffer> | undefined;
+  /** With a budget: bytes read and not yet handed on (the socket is paused meanwhile). */
+  let rest: Buffer | undefined;
+  /** True while this connection waits in the budget's queue. */
+  let queued = false;
+  /** The budget's turn that last served this connection: until the next one, its reads queue while others wait. */
+  let servedInTurn = -1;
+  /** The peer ended while bytes were still waiting: complete data$ after them. */
+  let endPending = false;
+  /** Emits when no read bytes wait any more (for stopReading). */
+  let handedOn: Subject<void> | undefined;
+  /** A graceful stop asked for what Node had buffered in the socket to be handed on too. */
+  let pullBuffered = false;
 
   // A socket must always have an 'error' listener, or an ECONNRESET would crash the process.
   // data$ reports the error; this one only keeps it from being unhandled, and goes with 'close'.
@@ -64,11 +95,54 @@ export function createTcpConnection(
   socket.on('error', swallowError);
   socket.once('close', () => socket.off('error', swallowError));
 
-  /** Reads while someone subscribes to data$ and nothing holds it; once our side ended, reads to discard. */
+  /** Nothing holds reading, and the replies so far fit under the write high-water mark. */
+  const mayHandOn = (): boolean => holds === 0 && pendingText.length + socket.writableLength < socket.writableHighWaterMark;
+  /**
+   * Reads while someone subscribes to data$, nothing holds it and no read bytes wait (those wait
+   * in the budget's queue while they may be handed on); once our side ended, reads to discard.
+   */
   const applyFlow = (): void => {
     if (socket.destroyed) return;
-    if ((reading && holds === 0) || socket.writableEnded) socket.resume();
+    if ((rest !== undefined || pullBuffered) && budget !== undefined) {
+      socket.pause();
+      if (!queued && mayHandOn()) {
+        queued = true;
+        budget.enqueue(reader);
+      }
+      return;
+    }
+    if ((reading && holds === 0 && !stopped) || socket.writableEnded) socket.resume();
     else socket.pause();
+  };
+  /** No read bytes wait any more: end data$ if the peer ended, and tell a graceful stop. */
+  const allHandedOn = (): void => {
+    if (pullBuffered) return; // Node's buffered bytes are still to come (on the next turn)
+    if (endPending) inbound?.complete();
+    handedOn?.next();
+  };
+  const reader: QueuedReader = {
+    readSlice(maxBytes) {
+      queued = false;
+      servedInTurn = budget?.turn ?? -1;
+      if (rest === undefined && pullBuffered) {
+        // A graceful stop: what Node read into the socket's buffer goes to onData, which keeps
+        // it (this connection was just served: it queues), and is handed on in slices below.
+        pullBuffered = false;
+        if (inbound !== undefined) socket.read();
+      }
+      const chunk = rest;
+      const subscriber = inbound;
+      if (chunk === undefined || subscriber === undefined || !mayHandOn()) {
+        if (rest === undefined) allHandedOn();
+        applyFlow();
+        return 0;
+      }
+      rest = chunk.length > maxBytes ? chunk.subarray(maxBytes) : undefined;
+      subscriber.next(rest === undefined ? chunk : chunk.subarray(0, maxBytes));
+      if (rest === undefined) allHandedOn();
+      applyFlow();
+      return Math.min(maxBytes, chunk.length);
+    },
   };
   const hold = (): (() => void) => {
     holds += 1;
@@ -92,6 +166,7 @@ export function createTcpConnection(
     const text = pendingText;
     pendingText = '';
     if (text.length > 0 && socket.writable) write(text);
+    if (rest !== undefined && !queued) applyFlow(); // the written replies may have made room
   };
   const onDrain = (): void => {
     const release = releaseDrainHold;
@@ -104,62 +179,74 @@ export function createTcpConnection(
       subscriber.complete();
       return undefined;
     }
-    // Fairness: a big read is handed on in slices, one per turn of the event loop, with reading
-    // held meanwhile, so one greedy connection cannot make every other one wait for a whole read.
-    let rest: Buffer | undefined;
-    let nextSlice: NodeJS.Immediate | undefined;
-    let releaseSliceHold: (() => void) | undefined;
-    const deliver = (chunk: Buffer): void => {
-      if (sliceBytes === undefined || chunk.length <= sliceBytes) {
-        rest = undefined;
+    inbound = subscriber;
+    const onData = (chunk: Buffer): void => {
+      if (budget === undefined) {
         subscriber.next(chunk);
         return;
       }
-      rest = chunk.subarray(sliceBytes);
-      subscriber.next(chunk.subarray(0, sliceBytes));
-      if (rest === undefined || subscriber.closed) return;
-      releaseSliceHold ??= hold();
-      nextSlice ??= setImmediate(deliverRest);
-    };
-    const deliverRest = (): void => {
-      nextSlice = undefined;
-      if (rest !== undefined) deliver(rest);
-      if (rest === undefined && releaseSliceHold !== undefined) {
-        releaseSliceHold();
-        releaseSliceHold = undefined;
+      if (rest !== undefined) {
+        rest = Buffer.concat([rest, chunk]); // only bytes Node had buffered before the pause
+        return;
       }
+      // Fairness: hand on at once what this turn's budget allows; the rest waits its turn. A
+      // connection the queue just served goes behind those still waiting: the bytes granted at
+      // once are for the others (one that just arrived, a light one).
+      const slice = Math.min(chunk.length, budget.maxSliceBytes);
+      if ((servedInTurn === budget.turn && budget.waiting > 0) || !mayHandOn() || !budget.take(slice)) {
+        rest = chunk;
+        applyFlow();
+        return;
+      }
+      if (slice === chunk.length) {
+        subscriber.next(chunk);
+        return;
+      }
+      rest = chunk.subarray(slice);
+      subscriber.next(chunk.subarray(0, slice));
+      applyFlow();
     };
-    const onData = (chunk: Buffer): void => deliver(chunk);
+    // The peer ended while bytes were waiting: they are handed on first (no byte is lost).
     const onEnd = (): void => {
-      // The peer ended while a slice was waiting: hand on the rest first (no byte is lost).
-      while (rest !== undefined && !subscriber.closed) {
-        const current: Buffer = rest;
-        rest = undefined;
-        subscriber.next(current);
-      }
+      if (rest === undefined) subscriber.complete();
+      else endPending = true;
+    };
+    // Closed (destroyed): nothing can be answered any more.
+    const onClose = (): void => {
+      rest = undefined;
       subscriber.complete();
     };
     const onError = (err: Error): void => subscriber.error(err);
     socket.on('data', onData);
     socket.on('end', onEnd);
-    socket.on('close', onEnd);
+    socket.on('close', onClose);
     socket.on('error', onError);
     reading = true;
     applyFlow();
     return () => {
       reading = false;
-      if (nextSlice !== undefined) clearImmediate(nextSlice);
-      nextSlice = undefined;
+      inbound = undefined;
       rest = undefined;
-      releaseSliceHold?.();
-      releaseSliceHold = undefined;
+      endPending = false;
+      pullBuffered = false;
       socket.off('data', onData);
       socket.off('end', onEnd);
-      socket.off('close', onEnd);
+      socket.off('close', onClose);
       socket.off('error', onError);
       applyFlow();
     };
   });
+
+  /** A graceful stop: read no more, but hand on what was read (Node's buffered read included). */
+  const stopReading = (): Observable<void> =>
+    defer(() => {
+      stopped = true;
+      pullBuffered = budget !== undefined && inbound !== undefined && socket.readableLength > 0;
+      applyFlow();
+      if (rest === undefined && !pullBuffered) return of(undefined);
+      handedOn ??= new Subject<void>();
+      return handedOn.pipe(take(1));
+    });
 
   return {
     id,
@@ -188,6 +275,7 @@ export function createTcpConnection(
       applyFlow();
     },
     hold,
+    stopReading,
     destroy() {
       socket.destroy();
     },

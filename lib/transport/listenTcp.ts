@@ -1,6 +1,7 @@
 import { createServer, type Socket } from 'node:net';
 import { Observable } from 'rxjs';
 import { reclaimStaleSocket } from './reclaimStaleSocket.js';
+import { ReadBudget } from './ReadBudget.js';
 import type { SocketAddress } from './SocketAddress.js';
 import { createTcpConnection, type TcpConnection } from './TcpConnection.js';
 
@@ -15,10 +16,24 @@ export interface ListenTcpOptions {
   /** Connections beyond this many open ones are closed as soon as they arrive. Defaults to no limit. */
   readonly maxConnections?: number;
   /**
-   * Hand inbound bytes on in slices of at most this many, one per turn of the event loop, so one
-   * connection that sends a lot cannot delay all others by a whole read. Defaults to no slicing.
+   * Hand inbound bytes on in slices of at most this many, round-robin between the connections
+   * within a budget of bytes per turn of the event loop shared by all of them (a `ReadBudget`),
+   * so busy connections cannot make a turn long or delay others by whole reads. Defaults to no
+   * slicing (each read is handed on whole, at once).
    */
   readonly readSliceBytes?: number;
+  /**
+   * With `readSliceBytes`: the waiting bytes handed on per turn of the event loop, round-robin,
+   * all connections together. Defaults to 8 KiB (and up to 32 KiB just read are handed on at once).
+   */
+  readonly readBytesPerTurn?: number;
+  /**
+   * Transports with a handshake (TLS): a connection whose handshake is not done this long after
+   * it arrived is closed. Defaults to 10,000 ms. Plain TCP and Unix sockets have no handshake.
+   */
+  readonly handshakeTimeoutMs?: number;
+  /** Transports with a handshake: called with the number of connections in their handshake whenever it changes. */
+  readonly onHandshaking?: (count: number) => void;
   /** A connection with no traffic either way for this long is closed. Defaults to 0 (never). */
   readonly idleTimeoutMs?: number;
   /**
@@ -71,6 +86,7 @@ export function listenTcp(options: ListenTcpOptions = {}): Observable<TcpConnect
     const sockets = new Set<Socket>();
     let nextId = 1;
     let accepting = true;
+    const budget = options.readSliceBytes === undefined ? undefined : new ReadBudget({ maxSliceBytes: options.readSliceBytes, bytesPerTurn: options.readBytesPerTurn });
 
     const completeIfDrained = (): void => {
       if (!accepting && sockets.size === 0) subscriber.complete();
@@ -88,7 +104,7 @@ export function listenTcp(options: ListenTcpOptions = {}): Observable<TcpConnect
       if ((options.idleTimeoutMs ?? 0) > 0) {
         socket.setTimeout(options.idleTimeoutMs ?? 0, () => socket.destroy());
       }
-      subscriber.next(createTcpConnection(socket, nextId++, options.path === undefined ? undefined : 'unix', options.readSliceBytes));
+      subscriber.next(createTcpConnection(socket, nextId++, options.path === undefined ? undefined : 'unix', budget));
     };
     const onDrop = (): void => options.onRefused?.();
     const listen = (): void => {
@@ -143,6 +159,7 @@ export function listenTcp(options: ListenTcpOptions = {}): Observable<TcpConnect
       server.off('listening', onListening);
       for (const socket of sockets) socket.destroy();
       sockets.clear();
+      budget?.close();
       closeListener();
     };
   });

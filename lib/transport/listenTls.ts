@@ -2,6 +2,7 @@ import type { Server, ServerOpts } from 'node:net';
 import { createSecureContext, createServer as createTlsServer } from 'node:tls';
 import type { Observable } from 'rxjs';
 import { RxnetInvalidOptionError } from '../errors.js';
+import { guardHandshakes } from './guardHandshakes.js';
 import { listenTcp, type ListenTcpOptions } from './listenTcp.js';
 import type { TcpConnection } from './TcpConnection.js';
 
@@ -15,7 +16,8 @@ export interface ListenTlsOptions extends Omit<ListenTcpOptions, 'createServer' 
 
 /**
  * A TLS server as an observable of connections: exactly listenTcp's contract, over node:tls.
- * Each connection is emitted once its handshake is done; a failed handshake never reaches it.
+ * Each connection is emitted once its handshake is done; a failed handshake never reaches it, and
+ * one not done within `handshakeTimeoutMs` (10 s by default) is closed (see guardHandshakes).
  *
  * Example: `listenTls({ port: 9443, cert, key }).pipe(mergeMap((conn) => ...)).subscribe()`
  *
@@ -28,7 +30,9 @@ export function listenTls(options: ListenTlsOptions): Observable<TcpConnection> 
   const { cert, key, ...rest } = options;
   checkCredentials(cert, key);
   const create = (serverOptions: ServerOpts): Server => createTlsServer({ ...serverOptions, cert, key });
-  return listenTcp({ ...rest, createServer: create as ListenTcpOptions['createServer'], connectionEvent: 'secureConnection' });
+  // A handshake has a deadline; a FIN or an error during it closes the connection (issue 11).
+  const guarded = (serverOptions: ServerOpts): Server => guardHandshakes(create({ ...serverOptions, allowHalfOpen: false }), rest);
+  return listenTcp({ ...rest, createServer: guarded as ListenTcpOptions['createServer'], connectionEvent: 'secureConnection' });
 }
 
 /** OpenSSL's code for a key that does not belong to the certificate. */
