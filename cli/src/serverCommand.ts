@@ -31,6 +31,7 @@ export const SERVER_FLAGS: FlagSpec = {
     'max-line-length',
     'max-connections',
     'idle-timeout',
+    'handshake-timeout',
     'max-in-flight',
     'max-datagram-size',
     'udp-rate',
@@ -85,6 +86,9 @@ Serves the calc protocol: requests "OP,A,B" (OP one of + - * / % ^), replies "20
 Limits (see docs/reliability.md):
   --max-connections N    TCP connections open at once; more are closed on arrival (default ${SERVER_DEFAULTS.maxConnections})
   --idle-timeout SECONDS close a TCP connection silent both ways this long; 0 never (default ${SERVER_DEFAULTS.idleTimeoutMs / 1000})
+  --handshake-timeout SECONDS
+                         close a TLS connection whose handshake is not done this long after it
+                         arrived (default ${SERVER_DEFAULTS.handshakeTimeoutMs / 1000})
   --max-in-flight N      TCP requests read and not yet answered per connection (default ${SERVER_DEFAULTS.maxInFlight})
   --max-datagram-size N  longest UDP request in bytes (default ${SERVER_DEFAULTS.maxDatagramSize})
   --udp-rate N           UDP replies per second to one source address; 0 no limit (default ${SERVER_DEFAULTS.udpRate})
@@ -122,6 +126,7 @@ const serverFlagsSchema = z
     'max-line-length': integerFlag(MIN_MAX_LINE_LENGTH, 1 << 24).default(SERVER_DEFAULTS.maxLineLength),
     'max-connections': integerFlag(1, 1_000_000).default(SERVER_DEFAULTS.maxConnections),
     'idle-timeout': numberFlag(0, 86_400, 'a number of seconds 0-86400').default(SERVER_DEFAULTS.idleTimeoutMs / 1000),
+    'handshake-timeout': numberFlag(0.001, 3600, 'a number of seconds 0.001-3600').default(SERVER_DEFAULTS.handshakeTimeoutMs / 1000),
     'max-in-flight': integerFlag(1, 1_000_000).default(SERVER_DEFAULTS.maxInFlight),
     'max-datagram-size': integerFlag(1, 65_507).default(SERVER_DEFAULTS.maxDatagramSize),
     'udp-rate': integerFlag(0, 1_000_000_000).default(SERVER_DEFAULTS.udpRate),
@@ -197,6 +202,7 @@ export function parseServerArgs(argv: readonly string[]): ServerRequest {
       maxLineLength: flags['max-line-length'],
       maxConnections: flags['max-connections'],
       idleTimeoutMs: Math.round(flags['idle-timeout'] * 1000),
+      handshakeTimeoutMs: Math.round(flags['handshake-timeout'] * 1000),
       maxInFlight: flags['max-in-flight'],
       maxDatagramSize: flags['max-datagram-size'],
       udpRate: flags['udp-rate'],
@@ -282,7 +288,7 @@ export function formatStats(s: ServerStatsSnapshot): string {
   const { p50, p99, p999 } = s.latencyMicros;
   return (
     `stats requests=${s.requests} replies=${s.replies} invalid=${s.invalid} dropped=${s.dropped} ` +
-    `rate-limited=${s.rateLimited} errors=${s.errors} open=${s.openConnections} refused=${s.refusedConnections} ` +
+    `rate-limited=${s.rateLimited} errors=${s.errors} open=${s.openConnections} handshaking=${s.handshakingConnections} refused=${s.refusedConnections} ` +
     `p50=${p50}us p99=${p99}us p999=${p999}us`
   );
 }

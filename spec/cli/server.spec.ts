@@ -236,6 +236,12 @@ describe("node cli/server.js: issue 10, a new user's first hour", function () {
       expect(parseServerArgs(['--unix', '/tmp/calc.sock', '--framing', 'chunk'])).to.have.nested.property('options.framing', 'chunk');
     });
 
+    it('issue 11: takes --handshake-timeout SECONDS as handshakeTimeoutMs (default 10 s), and rejects 0', () => {
+      expect(parseServerArgs([])).to.have.nested.property('options.handshakeTimeoutMs', 10_000);
+      expect(parseServerArgs(['--handshake-timeout', '0.25'])).to.have.nested.property('options.handshakeTimeoutMs', 250);
+      expect(() => parseServerArgs(['--handshake-timeout', '0'])).to.throw('Invalid --handshake-timeout "0" (expected a number of seconds 0.001-3600)');
+    });
+
     it("issue 10: prints package.json's version with --version and exits 0", async () => {
       const { readFileSync } = await import('node:fs');
       const { ROOT } = await import('../helpers/childProcess.js');

@@ -29,6 +29,7 @@ describe('resolveServerOptions', () => {
         random: Math.random,
         maxConnections: 10_000,
         idleTimeoutMs: 120_000,
+        handshakeTimeoutMs: 10_000,
         maxInFlight: 1024,
         maxDatagramSize: 4096,
         udpRate: 1000,
