@@ -1,6 +1,13 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { RxnetInvalidOptionError, ERR_RXNET_INVALID_OPTION } from '../../lib/errors.js';
+import { catchError, mergeMap, of, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
+import {
+  ERR_RXNET_INVALID_OPTION,
+  isBrokenCircuitError,
+  isBulkheadRejectedError,
+  isTimeoutError,
+  RxnetInvalidOptionError,
+} from '../../lib/errors.js';
 
 /** The first `count` waits of an iterable schedule (which may be endless). */
 export function firstWaits(schedule: Iterable<number>, count: number): number[] {
@@ -37,4 +44,33 @@ export function expectInvalidOption(fn: () => unknown, message: string): void {
 /** A Node-style system error, as a socket would raise it. */
 export function systemError(code: string): Error {
   return Object.assign(new Error(`read ${code}`), { code });
+}
+
+/** How a request's error shows in a marble: B a BrokenCircuitError, R a BulkheadRejectedError, T a timeout, F any other. */
+export function label(err: unknown): string {
+  if (isBrokenCircuitError(err)) return 'B';
+  if (isBulkheadRejectedError(err)) return 'R';
+  if (isTimeoutError(err)) return 'T';
+  return 'F';
+}
+
+/**
+ * Sends one request per value of `requests`, `sources[value]` through `policy`, all at once
+ * (mergeMap), and shows each request's values, or its error as a letter (see {@link label}).
+ */
+export function drive(
+  requests: Observable<string>,
+  sources: Readonly<Record<string, Observable<string>>>,
+  policy: MonoTypeOperatorFunction<string>,
+): Observable<string> {
+  return requests.pipe(
+    mergeMap((key) => {
+      const source = sources[key];
+      if (source === undefined) throw new Error(`no source for request ${key}`);
+      return source.pipe(
+        policy,
+        catchError((err: unknown) => of(label(err))),
+      );
+    }),
+  );
 }
