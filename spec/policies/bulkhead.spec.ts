@@ -3,7 +3,7 @@ import { mergeMap, of, range } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { BulkheadRejectedError, ERR_RXNET_BULKHEAD_REJECTED, isTransientError } from '../../lib/errors.js';
 import { bulkhead } from '../../lib/policies/bulkhead.js';
-import { drive, expectInvalidOption } from './helpers.js';
+import { drive, expectInvalidOption, unsubscriptionSpecs } from './helpers.js';
 
 describe('bulkhead', () => {
   let testScheduler: TestScheduler;
@@ -109,34 +109,19 @@ describe('bulkhead', () => {
     expect([limited.running, limited.queued]).to.deep.equal([0, 0]);
   });
 
-  it('should allow unsubscribing explicitly and early', () => {
-    testScheduler.run(({ hot, expectObservable, expectSubscriptions }) => {
-      const e1 = hot('  --a--b--c--|');
-      const e1subs = '  ^------!';
-      const expected = '--a--b--';
-      const unsub = '   -------!';
-      const limited = bulkhead({ limit: 1 });
-      expectObservable(e1.pipe(limited), unsub).toBe(expected);
-      expectSubscriptions(e1.subscriptions).toBe(e1subs);
-      testScheduler.schedule(() => expect(limited.running).to.equal(0), 8);
+  it('should free the slot of a request that is unsubscribed, and start the next one', () => {
+    testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const first = cold('  -');
+      const second = cold(' -y|');
+      const limited = bulkhead({ limit: 1, queue: 1 });
+      expectObservable(first.pipe(limited), '^--!').toBe('---');
+      expectObservable(second.pipe(limited)).toBe('----y|');
+      expectSubscriptions(second.subscriptions).toBe('---^-!');
+      testScheduler.schedule(() => expect([limited.running, limited.queued]).to.deep.equal([0, 0]), 6);
     });
   });
 
-  it('should not break unsubscription chain when unsubscribed explicitly', () => {
-    testScheduler.run(({ hot, expectObservable, expectSubscriptions }) => {
-      const e1 = hot('  --a--b--c--|');
-      const e1subs = '  ^------!';
-      const expected = '--a--b--';
-      const unsub = '   -------!';
-      const result = e1.pipe(
-        mergeMap((x) => of(x)),
-        bulkhead({ limit: 1 }),
-        mergeMap((x) => of(x)),
-      );
-      expectObservable(result, unsub).toBe(expected);
-      expectSubscriptions(e1.subscriptions).toBe(e1subs);
-    });
-  });
+  unsubscriptionSpecs(() => bulkhead({ limit: 1 }));
 
   it('should reject a limit of 0 and a negative queue at once', () => {
     expectInvalidOption(() => bulkhead({ limit: 0 }), 'Invalid limit "0" (expected an integer of at least 1)');

@@ -7,7 +7,7 @@ import { consecutiveBreaker } from '../../lib/policies/breakers/consecutiveBreak
 import { samplingBreaker } from '../../lib/policies/breakers/samplingBreaker.js';
 import { circuitBreaker } from '../../lib/policies/circuitBreaker.js';
 import { CIRCUIT_CLOSED, CIRCUIT_HALF_OPEN, CIRCUIT_OPEN } from '../../lib/policies/CircuitState.js';
-import { drive, expectInvalidOption } from './helpers.js';
+import { drive, expectInvalidOption, unsubscriptionSpecs } from './helpers.js';
 
 const STATES = { c: CIRCUIT_CLOSED, o: CIRCUIT_OPEN, h: CIRCUIT_HALF_OPEN };
 
@@ -156,34 +156,7 @@ describe('circuitBreaker', () => {
     });
   });
 
-  it('should allow unsubscribing explicitly and early', () => {
-    testScheduler.run(({ hot, expectObservable, expectSubscriptions }) => {
-      const e1 = hot('  --a--b--c--|');
-      const e1subs = '  ^------!';
-      const expected = '--a--b--';
-      const unsub = '   -------!';
-      const breaker = circuitBreaker({ breaker: consecutiveBreaker(1), halfOpenAfter: 10, scheduler: testScheduler });
-      expectObservable(e1.pipe(breaker), unsub).toBe(expected);
-      expectSubscriptions(e1.subscriptions).toBe(e1subs);
-    });
-  });
-
-  it('should not break unsubscription chain when unsubscribed explicitly', () => {
-    testScheduler.run(({ hot, expectObservable, expectSubscriptions }) => {
-      const e1 = hot('  --a--b--c--|');
-      const e1subs = '  ^------!';
-      const expected = '--a--b--';
-      const unsub = '   -------!';
-      const breaker = circuitBreaker({ breaker: consecutiveBreaker(1), halfOpenAfter: 10, scheduler: testScheduler });
-      const result = e1.pipe(
-        mergeMap((x) => of(x)),
-        breaker,
-        mergeMap((x) => of(x)),
-      );
-      expectObservable(result, unsub).toBe(expected);
-      expectSubscriptions(e1.subscriptions).toBe(e1subs);
-    });
-  });
+  unsubscriptionSpecs((scheduler) => circuitBreaker({ breaker: consecutiveBreaker(1), halfOpenAfter: 10, scheduler }));
 
   it('should report the state synchronously', () => {
     const breaker = circuitBreaker({ breaker: consecutiveBreaker(1), halfOpenAfter: 10 });

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { TestScheduler } from 'rxjs/testing';
 import sinon from 'sinon';
 import { catchError, mergeMap, of, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
 import {
@@ -73,4 +74,46 @@ export function drive(
       );
     }),
   );
+}
+
+/**
+ * The two unsubscription specs of RxJS's operator specs, for an operator that passes values
+ * through (`should allow unsubscribing explicitly and early`, `should not break unsubscription
+ * chain when unsubscribed explicitly`). Call it inside the operator's describe.
+ */
+export function unsubscriptionSpecs(makeOperator: (scheduler: TestScheduler) => MonoTypeOperatorFunction<string>): void {
+  let testScheduler: TestScheduler;
+
+  beforeEach(() => {
+    testScheduler = new TestScheduler((actual, expected) => {
+      expect(actual).to.deep.equal(expected);
+    });
+  });
+
+  it('should allow unsubscribing explicitly and early', () => {
+    testScheduler.run(({ hot, expectObservable, expectSubscriptions }) => {
+      const e1 = hot('  --a--b--c--|');
+      const e1subs = '  ^------!';
+      const expected = '--a--b--';
+      const unsub = '   -------!';
+      expectObservable(e1.pipe(makeOperator(testScheduler)), unsub).toBe(expected);
+      expectSubscriptions(e1.subscriptions).toBe(e1subs);
+    });
+  });
+
+  it('should not break unsubscription chain when unsubscribed explicitly', () => {
+    testScheduler.run(({ hot, expectObservable, expectSubscriptions }) => {
+      const e1 = hot('  --a--b--c--|');
+      const e1subs = '  ^------!';
+      const expected = '--a--b--';
+      const unsub = '   -------!';
+      const result = e1.pipe(
+        mergeMap((x) => of(x)),
+        makeOperator(testScheduler),
+        mergeMap((x) => of(x)),
+      );
+      expectObservable(result, unsub).toBe(expected);
+      expectSubscriptions(e1.subscriptions).toBe(e1subs);
+    });
+  });
 }

@@ -1,9 +1,8 @@
 import { expect } from 'chai';
-import { mergeMap, of } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { RxnetTimeoutError, isTransientError } from '../../lib/errors.js';
 import { replyTimeout } from '../../lib/policies/replyTimeout.js';
-import { expectInvalidOption } from './helpers.js';
+import { expectInvalidOption, unsubscriptionSpecs } from './helpers.js';
 
 describe('replyTimeout', () => {
   let testScheduler: TestScheduler;
@@ -45,32 +44,7 @@ describe('replyTimeout', () => {
     expect((caught as RxnetTimeoutError).info).to.deep.equal({ attempts: 1, elapsedMs: 500 });
   });
 
-  it('should allow unsubscribing explicitly and early', () => {
-    testScheduler.run(({ hot, expectObservable, expectSubscriptions }) => {
-      const e1 = hot('  --a--b--c--|');
-      const e1subs = '  ^------!';
-      const expected = '--a--b--';
-      const unsub = '   -------!';
-      expectObservable(e1.pipe(replyTimeout({ ms: 4, scheduler: testScheduler })), unsub).toBe(expected);
-      expectSubscriptions(e1.subscriptions).toBe(e1subs);
-    });
-  });
-
-  it('should not break unsubscription chain when unsubscribed explicitly', () => {
-    testScheduler.run(({ hot, expectObservable, expectSubscriptions }) => {
-      const e1 = hot('  --a--b--c--|');
-      const e1subs = '  ^------!';
-      const expected = '--a--b--';
-      const unsub = '   -------!';
-      const result = e1.pipe(
-        mergeMap((x) => of(x)),
-        replyTimeout({ ms: 4, scheduler: testScheduler }),
-        mergeMap((x) => of(x)),
-      );
-      expectObservable(result, unsub).toBe(expected);
-      expectSubscriptions(e1.subscriptions).toBe(e1subs);
-    });
-  });
+  unsubscriptionSpecs((scheduler) => replyTimeout({ ms: 4, scheduler }));
 
   it('should reject a wait of 0 at once', () => {
     expectInvalidOption(() => replyTimeout({ ms: 0 }), 'Invalid ms "0" (expected a finite number of milliseconds greater than 0)');
