@@ -59,6 +59,16 @@ describe('bulkhead', () => {
     });
   });
 
+  it('should have freed the slot when the outcome is seen', () => {
+    const limited = bulkhead({ limit: 1 });
+    const seen: number[] = [];
+    of(1).pipe(limited).subscribe({ complete: () => seen.push(limited.running) });
+    of(1)
+      .pipe(mergeMap(() => Promise.reject(new Error('down'))), limited)
+      .subscribe({ error: () => seen.push(limited.running) });
+    return Promise.resolve().then(() => expect(seen).to.deep.equal([0, 0]));
+  });
+
   it('should take a waiting request out of the queue when it is unsubscribed', () => {
     testScheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const first = cold('  ---x|');
