@@ -1,5 +1,5 @@
 import { backoffDelay } from '../../timing/backoffDelay.js';
-import { checkOption, isIntegerAtLeast, isPositiveNumber } from '../checkOption.js';
+import { checkOption, isIntegerAtLeast, isNonNegativeNumber, isPositiveNumber } from '../checkOption.js';
 import { backoffOf, type Backoff } from './Backoff.js';
 import { symmetricJitter, type Jitter } from './Jitter.js';
 
@@ -11,7 +11,7 @@ export interface ExponentialBackoffOptions {
   readonly factor?: number;
   /** A cap: a longer wait is cut to this and the schedule goes on (gRPC's MAX_BACKOFF). Defaults to no cap. */
   readonly max?: number;
-  /** Give up before the first wait that would exceed this (the seed client's `--expb` rule). Defaults to never. */
+  /** Give up before the first wait that would exceed this (the seed client's `--expb` rule); 0 gives no wait at all. Defaults to never. */
   readonly giveUpAbove?: number;
   /** Give up after this many waits. Defaults to no limit. */
   readonly maxRetries?: number;
@@ -59,7 +59,7 @@ export function exponentialBackoff(options: ExponentialBackoffOptions): Backoff 
   checkOption('initial', initial, isPositiveNumber(initial), 'a finite number of milliseconds greater than 0');
   checkOption('factor', factor, typeof factor === 'number' && Number.isFinite(factor) && factor >= 1, 'a number of at least 1');
   checkOption('max', max, max === Infinity || isPositiveNumber(max), 'a number of milliseconds greater than 0');
-  checkOption('giveUpAbove', giveUpAbove, giveUpAbove === Infinity || isPositiveNumber(giveUpAbove), 'a number of milliseconds greater than 0');
+  checkOption('giveUpAbove', giveUpAbove, giveUpAbove === Infinity || isNonNegativeNumber(giveUpAbove), 'a number of milliseconds of at least 0');
   checkOption('maxRetries', maxRetries, maxRetries === Infinity || isIntegerAtLeast(maxRetries, 0), 'an integer of at least 0');
   checkOption('jitter', jitter, jitter === undefined || typeof jitter === 'function', 'a jitter function (fullJitter, symmetricJitter(0.2)...)');
   checkOption('random', random, typeof random === 'function', 'a function returning numbers in [0, 1)');

@@ -19,8 +19,9 @@ describe('exponentialBackoff', () => {
     expect([...exponentialBackoff({ initial: 1000, giveUpAbove: 2000 })]).to.deep.equal([1000, 2000]);
   });
 
-  it('gives no wait at all when initial already exceeds giveUpAbove', () => {
+  it('gives no wait at all when initial already exceeds giveUpAbove, or giveUpAbove is 0', () => {
     expect([...exponentialBackoff({ initial: 300, giveUpAbove: 200 })]).to.deep.equal([]);
+    expect([...exponentialBackoff({ initial: 300, giveUpAbove: 0 })]).to.deep.equal([]);
   });
 
   it('caps a wait at max and goes on', () => {
@@ -86,7 +87,7 @@ describe('exponentialBackoff', () => {
       ['initial 0', { initial: 0 }, 'Invalid initial "0" (expected a finite number of milliseconds greater than 0)'],
       ['factor below 1', { initial: 1, factor: 0.5 }, 'Invalid factor "0.5" (expected a number of at least 1)'],
       ['max -1', { initial: 1, max: -1 }, 'Invalid max "-1" (expected a number of milliseconds greater than 0)'],
-      ['giveUpAbove NaN', { initial: 1, giveUpAbove: Number.NaN }, 'Invalid giveUpAbove "NaN" (expected a number of milliseconds greater than 0)'],
+      ['giveUpAbove NaN', { initial: 1, giveUpAbove: Number.NaN }, 'Invalid giveUpAbove "NaN" (expected a number of milliseconds of at least 0)'],
       ['maxRetries 1.5', { initial: 1, maxRetries: 1.5 }, 'Invalid maxRetries "1.5" (expected an integer of at least 0)'],
     ];
     for (const [name, options, message] of bad) {
