@@ -1,7 +1,7 @@
 import { asyncScheduler, defer, retry, tap, throwError, timer, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
 import { isTransientError, RxnetTimeoutError } from '../errors.js';
 import type { Backoff } from './backoff/Backoff.js';
-import { checkOption, isSchedulerOrUndefined } from './checkOption.js';
+import { checkOption, isBackoff, isSchedulerOrUndefined } from './checkOption.js';
 import type { RetryLimiter } from './RetryLimiter.js';
 
 /** Options of {@link backoffRetry}. */
@@ -43,7 +43,7 @@ export interface BackoffRetryOptions {
  */
 export function backoffRetry<T>(options: BackoffRetryOptions): MonoTypeOperatorFunction<T> {
   const { backoff, shouldRetry = isTransientError, limiter, resetOnSuccess = false, scheduler = asyncScheduler } = options;
-  checkOption('backoff', backoff, typeof backoff?.[Symbol.iterator] === 'function', 'a Backoff (exponentialBackoff, constantBackoff...)');
+  checkOption('backoff', backoff, isBackoff(backoff), 'a Backoff (exponentialBackoff, constantBackoff...)');
   checkOption('shouldRetry', shouldRetry, typeof shouldRetry === 'function', 'a function (err) => boolean');
   const isLimiter = limiter === undefined || (typeof limiter.tryRetry === 'function' && typeof limiter.onRequest === 'function');
   checkOption('limiter', limiter, isLimiter, 'a retry limiter (retryBudget, retryThrottle)');

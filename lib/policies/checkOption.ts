@@ -44,3 +44,8 @@ export function isOpenUnitRatio(value: unknown): value is number {
 export function isSchedulerOrUndefined(value: unknown): boolean {
   return value === undefined || typeof (value as { schedule?: unknown } | null)?.schedule === 'function';
 }
+
+/** True for a Backoff (an iterable object; a string is iterable too, and no Backoff). */
+export function isBackoff(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && typeof (value as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function';
+}

@@ -4,7 +4,7 @@ import type { Backoff } from './backoff/Backoff.js';
 import { constantBackoff } from './backoff/constantBackoff.js';
 import type { Breaker } from './breakers/Breaker.js';
 import { CIRCUIT_CLOSED, CIRCUIT_HALF_OPEN, CIRCUIT_OPEN, type CircuitState } from './CircuitState.js';
-import { checkOption, isNonNegativeNumber, isSchedulerOrUndefined } from './checkOption.js';
+import { checkOption, isBackoff, isNonNegativeNumber, isSchedulerOrUndefined } from './checkOption.js';
 
 /** Options of {@link circuitBreaker}. */
 export interface CircuitBreakerOptions {
@@ -69,8 +69,7 @@ export function circuitBreaker(options: CircuitBreakerOptions): CircuitBreaker {
   const { breaker, halfOpenAfter, isFailure = isServerFailure, scheduler = asyncScheduler } = options;
   const isBreaker = typeof breaker?.success === 'function' && typeof breaker?.failure === 'function';
   checkOption('breaker', breaker, isBreaker, 'a breaker (consecutiveBreaker, countBreaker, samplingBreaker)');
-  const isBackoff = typeof (halfOpenAfter as Backoff | null)?.[Symbol.iterator] === 'function';
-  checkOption('halfOpenAfter', halfOpenAfter, isNonNegativeNumber(halfOpenAfter) || isBackoff, 'a number of milliseconds of at least 0, or a Backoff');
+  checkOption('halfOpenAfter', halfOpenAfter, isNonNegativeNumber(halfOpenAfter) || isBackoff(halfOpenAfter), 'a number of milliseconds of at least 0, or a Backoff');
   checkOption('isFailure', isFailure, typeof isFailure === 'function', 'a function (err) => boolean');
   checkOption('scheduler', scheduler, isSchedulerOrUndefined(scheduler), 'an RxJS scheduler');
   const openWaits: Backoff = typeof halfOpenAfter === 'number' ? constantBackoff(halfOpenAfter) : halfOpenAfter;

@@ -182,5 +182,9 @@ describe('circuitBreaker', () => {
       () => circuitBreaker({ breaker: consecutiveBreaker(1), halfOpenAfter: -1 }),
       'Invalid halfOpenAfter "-1" (expected a number of milliseconds of at least 0, or a Backoff)',
     );
+    expectInvalidOption(
+      () => circuitBreaker({ breaker: consecutiveBreaker(1), halfOpenAfter: '10' as never }),
+      'Invalid halfOpenAfter "10" (expected a number of milliseconds of at least 0, or a Backoff)',
+    );
   });
 });
