@@ -21,7 +21,7 @@ export const MAY_IMPORT: Readonly<Record<LibLayer, readonly LibLayer[]>> = {
   options: ['errors'],
   stats: ['errors'],
   policies: ['errors', 'timing'],
-  operators: ['errors', 'protocol', 'framing', 'timing', 'options', 'stats'],
+  operators: ['errors', 'protocol', 'framing', 'timing', 'options', 'stats', 'policies'],
   transport: ['errors', 'framing', 'timing', 'options', 'stats', 'operators'],
   server: ['errors', 'protocol', 'framing', 'timing', 'options', 'stats', 'policies', 'operators', 'transport'],
   client: ['errors', 'protocol', 'framing', 'timing', 'options', 'stats', 'policies', 'operators', 'transport'],
