@@ -11,6 +11,8 @@
  * | ERR_RXNET_CONNECTION       | RxnetConnectionError      | a connection could not be opened or broke        |
  * | ERR_RXNET_PROTOCOL         | RxnetProtocolError        | a peer sent bytes that break the wire protocol   |
  * | ERR_RXNET_CLOSED           | RxnetClosedError          | the session or server was closed under a request |
+ * | ERR_RXNET_BROKEN_CIRCUIT   | BrokenCircuitError        | a circuit breaker refused a request (open circuit) |
+ * | ERR_RXNET_BULKHEAD_REJECTED | BulkheadRejectedError    | a bulkhead's slots and queue were all taken       |
  *
  * This module imports nothing.
  */
@@ -27,7 +29,9 @@ export type RxnetErrorCode =
   | typeof ERR_RXNET_TIMEOUT
   | typeof ERR_RXNET_CONNECTION
   | typeof ERR_RXNET_PROTOCOL
-  | typeof ERR_RXNET_CLOSED;
+  | typeof ERR_RXNET_CLOSED
+  | typeof ERR_RXNET_BROKEN_CIRCUIT
+  | typeof ERR_RXNET_BULKHEAD_REJECTED;
 
 /** The base of every rxnet error: a `code`, structured `info` and an optional `cause`. */
 export abstract class RxnetError<Info extends object = object> extends Error {
@@ -211,4 +215,71 @@ export function isTransientError(err: unknown): boolean {
   if (err instanceof RxnetError) return false;
   const code = syscallCodeOf(err);
   return code !== undefined && TRANSIENT_SYSCALL_CODES.has(code);
+}
+
+// --- Policies (lib/policies/): the errors of a policy that refuses a request ---
+
+export const ERR_RXNET_BROKEN_CIRCUIT = 'ERR_RXNET_BROKEN_CIRCUIT';
+export const ERR_RXNET_BULKHEAD_REJECTED = 'ERR_RXNET_BULKHEAD_REJECTED';
+
+/** Context of a {@link BrokenCircuitError}. */
+export interface BrokenCircuitInfo {
+  /** `open`: failures opened the circuit; `half-open`: a trial request is in flight and this one was not let through. */
+  readonly state: 'open' | 'half-open';
+  /** How long until the circuit lets a trial request through, in ms (0 while half-open). */
+  readonly retryAfterMs: number;
+}
+
+/**
+ * A circuit breaker refused the request without sending it: the circuit is open, or half-open
+ * with its one trial request in flight. Not transient: retrying at once cannot help, so a retry
+ * inside the breaker stops at this error (wait `info.retryAfterMs` if you must try again).
+ *
+ * Example: `Circuit breaker is open: no request is sent for 1500 ms more`.
+ */
+export class BrokenCircuitError extends RxnetError<BrokenCircuitInfo> {
+  override readonly name = 'BrokenCircuitError';
+  readonly code = ERR_RXNET_BROKEN_CIRCUIT;
+
+  constructor(info: BrokenCircuitInfo) {
+    super(
+      info.state === 'open'
+        ? `Circuit breaker is open: no request is sent for ${Math.ceil(info.retryAfterMs)} ms more`
+        : 'Circuit breaker is half-open: its trial request is in flight',
+      info,
+    );
+  }
+}
+
+/** Context of a {@link BulkheadRejectedError}. */
+export interface BulkheadRejectedInfo {
+  /** The most requests the bulkhead runs at once. */
+  readonly limit: number;
+  /** The most requests it keeps waiting for a slot. */
+  readonly queue: number;
+}
+
+/**
+ * A bulkhead refused the request: `limit` requests were running and `queue` more were waiting.
+ * Not transient: the client itself is saturated, another attempt now would only wait in line.
+ *
+ * Example: `Bulkhead is full: 4 requests running and 8 queued`.
+ */
+export class BulkheadRejectedError extends RxnetError<BulkheadRejectedInfo> {
+  override readonly name = 'BulkheadRejectedError';
+  readonly code = ERR_RXNET_BULKHEAD_REJECTED;
+
+  constructor(info: BulkheadRejectedInfo) {
+    super(`Bulkhead is full: ${info.limit} request${info.limit === 1 ? '' : 's'} running and ${info.queue} queued`, info);
+  }
+}
+
+/** True when `err` is a {@link BrokenCircuitError}. Usage: `catchError(e => isBrokenCircuitError(e) ? of(cached) : throwError(() => e))`. */
+export function isBrokenCircuitError(err: unknown): err is BrokenCircuitError {
+  return err instanceof BrokenCircuitError;
+}
+
+/** True when `err` is a {@link BulkheadRejectedError}. Usage: `if (isBulkheadRejectedError(e)) shedLoad()`. */
+export function isBulkheadRejectedError(err: unknown): err is BulkheadRejectedError {
+  return err instanceof BulkheadRejectedError;
 }

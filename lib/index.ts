@@ -144,3 +144,33 @@ export {
   type CalcClientInput,
   type CalcClientTransport,
 } from './client/calcClientOptions.js';
+
+// --- Policies: backoff, circuit breaker, retry budget and throttle, hedging, bulkhead (docs/policies.md) ---
+export {
+  ERR_RXNET_BROKEN_CIRCUIT,
+  ERR_RXNET_BULKHEAD_REJECTED,
+  BrokenCircuitError,
+  BulkheadRejectedError,
+  isBrokenCircuitError,
+  isBulkheadRejectedError,
+  type BrokenCircuitInfo,
+  type BulkheadRejectedInfo,
+} from './errors.js';
+export { backoffOf, type Backoff, type BackoffDelay } from './policies/backoff/Backoff.js';
+export { exponentialBackoff, GRPC_CONNECTION_BACKOFF, type ExponentialBackoffOptions } from './policies/backoff/exponentialBackoff.js';
+export { constantBackoff } from './policies/backoff/constantBackoff.js';
+export { decorrelatedJitterBackoff, type DecorrelatedJitterOptions } from './policies/backoff/decorrelatedJitterBackoff.js';
+export { fullJitter, symmetricJitter, proportionalJitter, type Jitter } from './policies/backoff/Jitter.js';
+export { backoffRetry, type BackoffRetryOptions } from './policies/backoffRetry.js';
+export { replyTimeout, type ReplyTimeoutOptions } from './policies/replyTimeout.js';
+export { CIRCUIT_CLOSED, CIRCUIT_OPEN, CIRCUIT_HALF_OPEN, type CircuitState } from './policies/CircuitState.js';
+export { circuitBreaker, type CircuitBreaker, type CircuitBreakerOptions } from './policies/circuitBreaker.js';
+export type { Breaker } from './policies/breakers/Breaker.js';
+export { consecutiveBreaker } from './policies/breakers/consecutiveBreaker.js';
+export { countBreaker, type CountBreakerOptions } from './policies/breakers/countBreaker.js';
+export { samplingBreaker, type SamplingBreakerOptions } from './policies/breakers/samplingBreaker.js';
+export type { RetryLimiter } from './policies/RetryLimiter.js';
+export { retryBudget, type RetryBudget, type RetryBudgetOptions } from './policies/retryBudget.js';
+export { retryThrottle, type RetryThrottle, type RetryThrottleOptions } from './policies/retryThrottle.js';
+export { hedge, type HedgeOptions } from './policies/hedge.js';
+export { bulkhead, type Bulkhead, type BulkheadOptions } from './policies/bulkhead.js';

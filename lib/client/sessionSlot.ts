@@ -1,5 +1,6 @@
 import { asyncScheduler, defer, Observable, of, retry, switchMap, throwError, timeout, timer, type SchedulerLike } from 'rxjs';
 import { RxnetClosedError, RxnetConnectionError, type RxnetError } from '../errors.js';
+import { exponentialBackoff } from '../policies/backoff/exponentialBackoff.js';
 import { isTlsHandshakeError } from './isTlsHandshakeError.js';
 import type { TcpConnection } from '../transport/TcpConnection.js';
 import { reconnectDelay, type ReconnectOptions } from './reconnectDelay.js';
@@ -67,10 +68,13 @@ class SessionEnded extends Error {
 export function sessionSlot(options: SessionSlotOptions): Observable<TcpSession> {
   const address = options.session.address;
   const scheduler = options.scheduler ?? asyncScheduler;
+  const { initial, factor, max } = options.reconnect;
+  // Replacing a session that answered nothing: the reconnect schedule capped at max, never giving up.
+  const replacement = exponentialBackoff({ initial, factor, max });
   return defer(() => {
     let failures = 0;
     let firstAttemptAt = 0;
-    let unproductive = 0;
+    let replacementWaits = replacement[Symbol.iterator]();
 
     const attempt$ = defer(() => {
       if (failures === 0) firstAttemptAt = scheduler.now();
@@ -89,12 +93,11 @@ export function sessionSlot(options: SessionSlotOptions): Observable<TcpSession>
         delay: (err: unknown) => {
           if (err instanceof SessionEnded) {
             if (err.productive) {
-              unproductive = 0;
+              replacementWaits = replacement[Symbol.iterator]();
               return of(0);
             }
-            unproductive += 1;
-            const { initial, factor, max } = options.reconnect;
-            return timer(Math.min(initial * factor ** (unproductive - 1), max), scheduler);
+            const wait = replacementWaits.next();
+            return timer(wait.done === true ? max : wait.value, scheduler);
           }
           failures += 1;
           const elapsedMs = scheduler.now() - firstAttemptAt;

@@ -2,6 +2,10 @@ import { z } from 'zod';
 import type { SchedulerLike } from 'rxjs';
 import { isTransientError } from '../errors.js';
 import { validateOptions } from '../options/validateOptions.js';
+import type { Backoff } from '../policies/backoff/Backoff.js';
+import { constantBackoff } from '../policies/backoff/constantBackoff.js';
+import { exponentialBackoff } from '../policies/backoff/exponentialBackoff.js';
+import { proportionalJitter } from '../policies/backoff/Jitter.js';
 import { backoffDelay, withJitter } from '../timing/backoffDelay.js';
 
 /**
@@ -95,4 +99,18 @@ export function scheduledWait(attempt: number, policy: Readonly<RetryPolicy>): n
 export function jitteredWait(attempt: number, policy: Readonly<RetryPolicy>): number | undefined {
   const wait = scheduledWait(attempt, policy);
   return wait === undefined || policy.jitter === 0 ? wait : withJitter(wait, policy.jitter, policy.random);
+}
+
+/**
+ * The timeouts of the successive attempts of {@link retryWithBackoff} as a {@link Backoff}:
+ * attempt n waits {@link jitteredWait}(n): `initial * factor^(n-1)`, shortened by the jitter,
+ * ending before the first un-jittered wait above `max`; with `retry: false`, one wait of
+ * `initial`. Internal.
+ *
+ * Example: with `{ initial: 100, max: 2000 }` it iterates 100, 200, 400, 800, 1600.
+ */
+export function attemptTimeouts(policy: Readonly<RetryPolicy>): Backoff {
+  if (!policy.retry) return constantBackoff(policy.initial, { maxRetries: 1 });
+  const { initial, factor, max, jitter, random } = policy;
+  return exponentialBackoff({ initial, factor, giveUpAbove: max, random, jitter: jitter === 0 ? undefined : proportionalJitter(jitter) });
 }

@@ -1,6 +1,6 @@
 import { asyncScheduler, defer, of, retry, throwError, timeout, timer, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
 import { RxnetTimeoutError } from '../errors.js';
-import { jitteredWait, resolveRetryPolicy, scheduledWait, type RetryPolicy } from './retryPolicy.js';
+import { attemptTimeouts, resolveRetryPolicy, type RetryPolicy } from './retryPolicy.js';
 
 /** Private marker: an attempt's wait expired. Never leaves the operator. */
 class WaitExpired extends Error {}
@@ -33,22 +33,26 @@ class WaitExpired extends Error {}
  *   `jitter` 0, `retry` true, `shouldRetry` isTransientError, `random` Math.random,
  *   `scheduler` asyncScheduler.
  * @throws RxnetInvalidOptionError at once (not as a stream error) for a bad option.
- * @see resolveRetryPolicy, backoffDelay, withJitter
+ * @see resolveRetryPolicy, attemptTimeouts, exponentialBackoff
  */
 export function retryWithBackoff<T>(options: Partial<RetryPolicy> = {}): MonoTypeOperatorFunction<T> {
   const policy = resolveRetryPolicy(options);
   const scheduler = policy.scheduler ?? asyncScheduler;
+  const timeouts = attemptTimeouts(policy);
   return (source) =>
     defer(() => {
       const startedAt = scheduler.now();
       let attempts = 0;
       let windowEnd = startedAt;
+      // The window of the next attempt; drawn (with its jitter) once the previous one has failed.
+      const windows = timeouts[Symbol.iterator]();
+      let window = windows.next();
 
       const attempt$: Observable<T> = defer(() => {
         attempts += 1;
         // Windows are laid end to end from the first subscription, so timer lateness does not
         // add up: with 100 ms the copies go out at 0, 100, 300, 700, 1500 and it gives up at 3100.
-        windowEnd += jitteredWait(attempts, policy) ?? 0;
+        windowEnd += window.done === true ? 0 : window.value;
         const wait = Math.max(0, windowEnd - scheduler.now());
         return source.pipe(timeout({ first: wait, scheduler, with: () => throwError(() => new WaitExpired()) }));
       });
@@ -56,13 +60,16 @@ export function retryWithBackoff<T>(options: Partial<RetryPolicy> = {}): MonoTyp
       return attempt$.pipe(
         retry({
           delay: (err: unknown) => {
-            const hasNext = scheduledWait(attempts + 1, policy) !== undefined;
-            if (err instanceof WaitExpired) {
+            const expired = err instanceof WaitExpired;
+            if (!expired && !policy.shouldRetry(err)) return throwError(() => err);
+            window = windows.next();
+            const hasNext = window.done !== true;
+            if (expired) {
               return hasNext
                 ? of(true)
                 : throwError(() => new RxnetTimeoutError({ attempts, elapsedMs: scheduler.now() - startedAt }));
             }
-            if (!hasNext || !policy.shouldRetry(err)) return throwError(() => err);
+            if (!hasNext) return throwError(() => err);
             const rest = windowEnd - scheduler.now();
             return rest > 0 ? timer(rest, scheduler) : of(true);
           },

@@ -16,7 +16,10 @@ export interface BackoffOptions {
  * Example: with `{ initial: 100, max: 2000 }` attempts 1..5 wait 100, 200, 400, 800, 1600 and
  * attempt 6 gives `undefined` (3200 > 2000): the seed client's `--expb` rule.
  *
- * @see withJitter
+ * The policies' `Backoff` value is built on it: `exponentialBackoff({ initial, factor,
+ * giveUpAbove: max })` iterates exactly this schedule (lib/policies/backoff/).
+ *
+ * @see withJitter, exponentialBackoff
  */
 export function backoffDelay(attempt: number, options: BackoffOptions): number | undefined {
   const wait = options.initial * (options.factor ?? 2) ** (attempt - 1);

@@ -53,7 +53,7 @@ describe('architecture: import directions (docs/architecture.md)', () => {
       ['lib/transport/x.ts', "import { parseRequest } from '../protocol/parseRequest.js';", 'lib/transport/ moves bytes and imports nothing of lib/protocol/'],
       ['lib/server/x.ts', "import { createTcpClient } from '../client/tcpClient.js';", 'lib/server/ and lib/client/ never import each other'],
       ['lib/client/x.ts', "import type { RunningServer } from '../server/startServer.js';", 'lib/server/ and lib/client/ never import each other'],
-      ['lib/operators/x.ts', "import { listenTcp } from '../transport/listenTcp.js';", 'lib/operators/ may import errors, protocol, framing, timing, options, stats, not transport'],
+      ['lib/operators/x.ts', "import { listenTcp } from '../transport/listenTcp.js';", 'lib/operators/ may import errors, protocol, framing, timing, options, stats, policies, not transport'],
       ['lib/errors.ts', "import { z } from 'zod';", 'lib/errors.ts may import no package, not zod'],
       ['lib/operators/x.ts', "import { OperatorSubscriber } from 'rxjs/internal/operators/OperatorSubscriber';", 'never import rxjs/internal/*: build from public RxJS only'],
       ['lib/server/x.ts', "import minimist from 'minimist';", 'lib/server/ may import rxjs, zod, node:*, not minimist'],
