@@ -65,7 +65,10 @@ async function withDiscoveredServer(request: Run, discovery: ClientDiscovery, io
   const server = await pickServer(found$, { first, windowS: mx + 1 }, { err: io.err, ask: interactive ? askOnTerminal : undefined });
   if (server === undefined) return undefined;
   // --discover rules out every flag that names a server, so the options hold nothing else of one.
-  return { ...request, options: { ...serverOptions(server.transport, server.host, server.port), retry: request.options.retry } };
+  return {
+    ...request,
+    options: { ...serverOptions(server.transport, server.host, server.port), retry: request.options.retry, policy: request.options.policy },
+  };
 }
 
 /** Asks one question on the terminal (on stderr, so stdout keeps the answers only); undefined at Ctrl-D or Ctrl-C. */

@@ -1,19 +1,24 @@
 import { readFileSync } from 'node:fs';
+import type { MonoTypeOperatorFunction } from 'rxjs';
 import { z } from 'zod';
 import {
   CALC_CLIENT_DEFAULTS,
   FRAMINGS,
+  circuitBreaker,
+  consecutiveBreaker,
+  hedge,
   SSDP_GROUP,
   SSDP_PORT,
   isConnectionError,
   isStreamTransport,
   isTransientError,
   type CalcClientInput,
+  type CalcReply,
   type CalcClientTransport,
   type RetryPolicy,
 } from '../../lib/index.js';
 import { DEFAULT_MAX_TIMEOUT_S, DEFAULT_MX_S, DEFAULT_TIMEOUT_S, MAX_SECONDS } from './clientUsage.js';
-import { choiceFlag, hostFlag, switchFlag } from './flagSchemas.js';
+import { choiceFlag, hostFlag, integerFlag, switchFlag } from './flagSchemas.js';
 import { mxFlag, remotePortFlag, secondsFlag } from './clientFlagSchemas.js';
 import { parseFlags, type FlagSpec } from './parseFlags.js';
 import { UsageError } from './runMain.js';
@@ -21,7 +26,7 @@ import { SSDP_FLAG_NAMES, ssdpFlagShape } from './ssdpFlags.js';
 
 /** The client's flags. */
 export const CLIENT_FLAGS: FlagSpec = {
-  string: ['host', 'port', 'timeout', 'max-timeout', 'ca', 'unix', 'framing', 'mx', ...SSDP_FLAG_NAMES],
+  string: ['host', 'port', 'timeout', 'max-timeout', 'ca', 'unix', 'framing', 'hedge', 'circuit-breaker', 'mx', ...SSDP_FLAG_NAMES],
   boolean: ['tcp', 'udp', 'tls', 'expb', 'discover', 'first', 'help'],
   alias: { h: 'help' },
 };
@@ -42,6 +47,8 @@ const clientFlagsSchema = z
     timeout: secondsFlag(MAX_SECONDS).default(DEFAULT_TIMEOUT_S * 1000),
     expb: switchFlag,
     'max-timeout': secondsFlag(MAX_SECONDS).optional(),
+    hedge: integerFlag(1, 60_000).optional(),
+    'circuit-breaker': integerFlag(1, 1000).optional(),
     discover: switchFlag,
     first: switchFlag,
     mx: mxFlag.optional(),
@@ -71,6 +78,9 @@ const clientFlagsSchema = z
     { error: '--first, --mx and --ssdp-* apply to --discover only' },
   )
   .refine((flags) => flags.expb || flags['max-timeout'] === undefined, { error: '--max-timeout applies with --expb only' })
+  .refine((flags) => flags.hedge === undefined || flags.udp, {
+    error: '--hedge applies to --udp only (a stream connection answers one request at a time, so a hedged copy would only queue)',
+  })
   .refine((flags) => !flags.expb || flags.timeout <= (flags['max-timeout'] ?? DEFAULT_MAX_TIMEOUT_S * 1000), {
     error: '--timeout is longer than --max-timeout: with --expb no wait may exceed --max-timeout',
   });
@@ -131,6 +141,7 @@ export function parseClientArgs(argv: readonly string[]): ClientRequest {
       ...(flags.unix === undefined ? {} : { path: flags.unix }),
       ...(flags.ca === undefined ? {} : { ca: readCertificates('--ca', flags.ca) }),
       retry,
+      ...policyOf(flags),
     },
     discover: flags.discover
       ? {
@@ -144,6 +155,24 @@ export function parseClientArgs(argv: readonly string[]): ClientRequest {
         }
       : undefined,
   };
+}
+
+/** How long an open --circuit-breaker waits before it lets a trial request through, in ms. */
+export const CIRCUIT_HALF_OPEN_AFTER_MS = 5000;
+
+/**
+ * The per-request policy the flags ask for: `--circuit-breaker N` opens after N requests in a
+ * row got no answer (then refuses requests unsent for 5 s, and lets one trial through);
+ * `--hedge MS` sends a second copy of a UDP request when no answer came within MS (the first
+ * answer wins). With both, the breaker sees one outcome per hedged request.
+ */
+function policyOf(flags: { hedge?: number | undefined; 'circuit-breaker'?: number | undefined }): Pick<CalcClientInput, 'policy'> {
+  const parts: MonoTypeOperatorFunction<CalcReply>[] = [];
+  if (flags.hedge !== undefined) parts.push(hedge({ delay: flags.hedge, maxAttempts: 2 }));
+  const failures = flags['circuit-breaker'];
+  if (failures !== undefined) parts.push(circuitBreaker({ breaker: consecutiveBreaker(failures), halfOpenAfter: CIRCUIT_HALF_OPEN_AFTER_MS }));
+  if (parts.length === 0) return {};
+  return { policy: (source) => parts.reduce((request$, part) => request$.pipe(part), source) };
 }
 
 /**

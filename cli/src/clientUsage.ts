@@ -43,6 +43,10 @@ Sends calc requests "OP,A,B" (OP one of + - * / % ^) and prints each answer, "20
                          wait would exceed it, give up without another send. An answer to any copy
                          counts. --timeout 0.1 --expb sends at 0, 0.1, 0.3, 0.7, 1.5 s; gives up at 3.1 s
   --max-timeout SECONDS  with --expb, the longest wait (default ${DEFAULT_MAX_TIMEOUT_S}, the seed's limit)
+  --hedge MS             UDP: send a second copy of a request when no answer came within MS;
+                         the first answer wins (for idempotent requests, as calc's are)
+  --circuit-breaker N    after N requests in a row got no answer, refuse requests unsent for
+                         5 s, then let one trial request through (its answer closes the circuit)
   -h, --help             print this help
   --version              print rxnet's version
 

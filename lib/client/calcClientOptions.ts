@@ -1,6 +1,8 @@
+import type { MonoTypeOperatorFunction } from 'rxjs';
 import { z } from 'zod';
 import { RxnetInvalidOptionError } from '../errors.js';
 import { validateOptions } from '../options/validateOptions.js';
+import type { CalcReply } from '../protocol/types.js';
 import { resolveRetryPolicy, type RetryPolicy } from '../operators/retryPolicy.js';
 import type { TcpClientInput } from './tcpClientOptions.js';
 import { transportRuleBroken } from './transportRuleBroken.js';
@@ -25,6 +27,14 @@ export interface CalcClientOptions extends EndpointOptions {
   readonly tcp: Omit<TcpClientInput, 'host' | 'port' | 'transport' | 'path' | 'ca' | 'servername' | 'rejectUnauthorized'>;
   /** Called each time a copy of a request is sent or queued (attempt 1, 2...), for logs and counts. */
   readonly onAttempt: ((line: string, attempt: number) => void) | undefined;
+  /**
+   * An operator applied to every request, around its attempts (the retry policy is inside it):
+   * a circuit breaker, a bulkhead, a hedge, or several composed with `pipe` (see
+   * docs/policies.md). Create stateful policies once, as here, so all requests share them.
+   * Example: `policy: circuitBreaker({ breaker: consecutiveBreaker(5), halfOpenAfter: 10_000 })`.
+   * Defaults to none.
+   */
+  readonly policy: MonoTypeOperatorFunction<CalcReply> | undefined;
 }
 
 /** What {@link createCalcClient} accepts: any subset of the options. */
@@ -38,6 +48,7 @@ export const CALC_CLIENT_DEFAULTS: CalcClientOptions = Object.freeze({
   retry: Object.freeze({}),
   tcp: Object.freeze({}),
   onAttempt: undefined,
+  policy: undefined,
 });
 
 const allows = (expected: string) => ({ error: expected });
@@ -58,6 +69,7 @@ const calcClientSchema = z
     retry: object('a retry policy object'),
     tcp: object('an object of TCP client options'),
     onAttempt: z.custom<(line: string, attempt: number) => void>((value) => typeof value === 'function', allows('a function')).optional(),
+    policy: z.custom<MonoTypeOperatorFunction<CalcReply>>((value) => typeof value === 'function', allows('an operator function')).optional(),
   })
   .superRefine((options, ctx) => {
     const broken = transportRuleBroken(options);

@@ -1,4 +1,4 @@
-import { Observable, type Subscriber } from 'rxjs';
+import { identity, Observable, type Subscriber } from 'rxjs';
 import { RxnetClosedError } from '../errors.js';
 import { encodeRequest } from '../protocol/encodeRequest.js';
 import type { CalcReply, CalcRequest } from '../protocol/types.js';
@@ -15,7 +15,7 @@ import { checkRequestLine } from './checkRequestLine.js';
  * `[Symbol.asyncDispose]` closes. Internal; see createCalcClient.
  *
  * ```
- * request('+,1,1') -> check line -> transport.send --200,2|
+ * request('+,1,1') -> check line -> transport.send (retries inside) -> policy --200,2|
  * close()          -> in-flight requests  --#  (RxnetClosedError) -> transport.release()
  * ```
  *
@@ -39,6 +39,7 @@ export function calcClientOver(transport: CalcTransport, options: Readonly<CalcC
     return closing;
   };
 
+  const policy = options.policy ?? identity;
   const request = (input: CalcRequest | string): Observable<CalcReply> => {
     const line = typeof input === 'string' ? input : encodeRequest(input);
     return new Observable<CalcReply>((subscriber) => {
@@ -48,7 +49,7 @@ export function calcClientOver(transport: CalcTransport, options: Readonly<CalcC
         return undefined;
       }
       inFlight.add(subscriber);
-      const subscription = transport.send(line).subscribe({
+      const subscription = transport.send(line).pipe(policy).subscribe({
         next: (reply) => subscriber.next(reply),
         error: (err: unknown) => subscriber.error(err),
         complete: () => subscriber.complete(),

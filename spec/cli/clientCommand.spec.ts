@@ -173,6 +173,36 @@ describe('clientCommand', () => {
     });
   });
 
+  describe('policies (issue 15)', () => {
+    it('--circuit-breaker 2: after two unanswered requests the circuit opens and the next requests are refused unsent', async () => {
+      const peer = await startUdpPeer(); // never answers
+      const result = await run(['--udp', '--port', String(peer.port), '--timeout', '0.02', '--circuit-breaker', '2'], ['+,1,1', '+,2,2', '+,3,3', '+,4,4']);
+      expect(result.code).to.equal(1);
+      expect(result.out).to.deep.equal([]);
+      expect(result.err).to.have.length(4);
+      expect(result.err[2]).to.match(/^rxnet client: no answer to "\+,3,3": Circuit breaker is open: no request is sent for \d+ ms more$/);
+      expect(result.err[3]).to.match(/^rxnet client: no answer to "\+,4,4": Circuit breaker is open: no request is sent for \d+ ms more$/);
+      expect(peer.received.map((d) => d.text)).to.deep.equal(['+,1,1', '+,2,2']);
+    });
+
+    it('--hedge 20: a UDP request whose first copy is lost is answered through the hedged copy, within one attempt', async () => {
+      let seen = 0;
+      const peer = await startUdpPeer((d, self) => {
+        seen += 1;
+        if (seen === 2) self.send('200,2', d.from); // drops the first copy, answers the second
+      });
+      const result = await run(['--udp', '--port', String(peer.port), '--timeout', '5', '--hedge', '20'], ['+,1,1']);
+      expect(result).to.deep.equal({ code: 0, out: ['200,2'], err: [] });
+      expect(peer.received.map((d) => d.text)).to.deep.equal(['+,1,1', '+,1,1']);
+    });
+
+    it('refuses --hedge on a stream transport, and a --circuit-breaker that is not a positive integer', () => {
+      expect(() => parsed(['--hedge', '20'])).to.throw(/^--hedge applies to --udp only/);
+      expect(() => parsed(['--udp', '--circuit-breaker', '0'])).to.throw('Invalid --circuit-breaker "0" (expected an integer 1-1000)');
+      expect(parsed(['--udp'])).to.not.have.nested.property('options.policy');
+    });
+  });
+
   describe('runClient', () => {
     it('skips blank lines, trims requests and returns 0 when all were answered', async () => {
       await using server = await startServer({ transport: 'udp', port: 0 });
