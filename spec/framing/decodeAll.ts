@@ -20,3 +20,15 @@ export function bytes(...parts: ReadonlyArray<number | string>): Buffer {
 export function texts(frames: readonly unknown[]): unknown[] {
   return frames.map((frame) => (frame instanceof Uint8Array ? Buffer.from(frame).toString('latin1') : frame));
 }
+
+/** Cuts `stream` at `points` (each taken modulo its length + 1, sorted; repeats give empty chunks). */
+export function cutAt(stream: Uint8Array, points: readonly number[]): Uint8Array[] {
+  const at = points.map((point) => point % (stream.length + 1)).sort((x, y) => x - y);
+  const chunks: Uint8Array[] = [];
+  let start = 0;
+  for (const offset of [...at, stream.length]) {
+    chunks.push(stream.subarray(start, offset));
+    start = offset;
+  }
+  return chunks;
+}
