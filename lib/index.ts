@@ -169,9 +169,11 @@ export {
   type FramingName,
 } from './framing/FramingName.js';
 export { encodeLine } from './framing/encodeLine.js';
-export { DelimiterDecoder, type DelimiterOptions } from './framing/DelimiterDecoder.js';
+export { DelimiterDecoder } from './framing/DelimiterDecoder.js';
+export { DELIMITER_DEFAULTS, type DelimiterOptions } from './framing/DelimiterOptions.js';
 export { delimiterEncoder } from './framing/delimiterEncoder.js';
-export { LengthFieldDecoder, LENGTH_FIELD_DEFAULTS, type LengthFieldOptions } from './framing/LengthFieldDecoder.js';
+export { LengthFieldDecoder } from './framing/LengthFieldDecoder.js';
+export { LENGTH_FIELD_DEFAULTS, type LengthFieldOptions } from './framing/LengthFieldOptions.js';
 export { lengthFieldEncoder, type LengthFieldEncoderOptions } from './framing/lengthFieldEncoder.js';
 export {
   BYTE_ORDER_BIG_ENDIAN,

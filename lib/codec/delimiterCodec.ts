@@ -1,5 +1,6 @@
 import type { Frame } from '../framing/Frame.js';
-import { DelimiterDecoder, type DelimiterOptions } from '../framing/DelimiterDecoder.js';
+import { DelimiterDecoder } from '../framing/DelimiterDecoder.js';
+import type { DelimiterOptions } from '../framing/DelimiterOptions.js';
 import { delimiterEncoder } from '../framing/delimiterEncoder.js';
 import type { Codec } from './Codec.js';
 import { framed } from './framed.js';

@@ -10,7 +10,8 @@ import type { FrameDecoder } from '../framing/FrameDecoder.js';
  * unfinished frame. Unsubscribing stops at once.
  *
  * ```
- * --[00 02 'h']--['i' 00]--[01 '!']--|   ->   ---------'hi'------'!'--|
+ * --[02 'h']--['i' 01]--['!']--|   ->   -------'hi'--------'!'--|
+ *   (a 1-byte length, then the body)
  * ```
  *
  * Example: `connection.data$.pipe(framed(() => new LengthFieldDecoder({ initialBytesToStrip: 4 })))`

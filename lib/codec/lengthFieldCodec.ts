@@ -1,4 +1,5 @@
-import { LENGTH_FIELD_DEFAULTS, LENGTH_FIELD_RULES, LengthFieldDecoder, type LengthFieldOptions } from '../framing/LengthFieldDecoder.js';
+import { LengthFieldDecoder } from '../framing/LengthFieldDecoder.js';
+import { LENGTH_FIELD_DEFAULTS, LENGTH_FIELD_RULES, type LengthFieldOptions } from '../framing/LengthFieldOptions.js';
 import { lengthFieldEncoder } from '../framing/lengthFieldEncoder.js';
 import { resolveFramingOptions } from '../framing/resolveFramingOptions.js';
 import type { Codec } from './Codec.js';

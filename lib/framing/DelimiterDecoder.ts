@@ -1,36 +1,10 @@
 import { Buffer } from 'node:buffer';
 import { asBuffer } from './asBuffer.js';
 import { ByteQueue } from './ByteQueue.js';
-import { DEFAULT_MAX_FRAME_LENGTH, overlong, type Frame } from './Frame.js';
+import { overlong, type Frame } from './Frame.js';
 import type { FrameDecoder } from './FrameDecoder.js';
-import { BOOLEAN, byteLengthFrom, resolveFramingOptions, type OptionRule } from './resolveFramingOptions.js';
-
-/** Options of the delimiter framing, named as Netty's `DelimiterBasedFrameDecoder` names them. */
-export interface DelimiterOptions {
-  /** The bytes that end a frame: any non-empty sequence (`'\0'`, `'\r\n\r\n'`, bytes); a string is UTF-8. */
-  readonly delimiter: Uint8Array | string;
-  /** The longest frame, in bytes, without its delimiter. Defaults to 65536. */
-  readonly maxFrameLength: number;
-  /** Whether a frame comes without its delimiter. Defaults to true. */
-  readonly stripDelimiter: boolean;
-  /** Whether an over-long frame is reported as soon as it is known to be over (true) or once its delimiter arrives (false). Defaults to true. */
-  readonly failFast: boolean;
-}
-
-const DEFAULTS: Omit<DelimiterOptions, 'delimiter'> = { maxFrameLength: DEFAULT_MAX_FRAME_LENGTH, stripDelimiter: true, failFast: true };
-
-/** A delimiter: any non-empty byte sequence. */
-export const DELIMITER_RULE: OptionRule = {
-  expected: 'a non-empty string or Uint8Array',
-  allows: (value) => (typeof value === 'string' || value instanceof Uint8Array) && value.length > 0,
-};
-
-const RULES: { readonly [K in keyof DelimiterOptions]: OptionRule } = {
-  delimiter: DELIMITER_RULE,
-  maxFrameLength: byteLengthFrom(1),
-  stripDelimiter: BOOLEAN,
-  failFast: BOOLEAN,
-};
+import { DELIMITER_DEFAULTS, DELIMITER_RULES, type DelimiterOptions } from './DelimiterOptions.js';
+import { resolveFramingOptions } from './resolveFramingOptions.js';
 
 /**
  * Splits a byte stream at a delimiter, any byte sequence (Netty's `DelimiterBasedFrameDecoder`
@@ -64,7 +38,7 @@ export class DelimiterDecoder implements FrameDecoder<Frame<Uint8Array>> {
   private discarding = false;
 
   constructor(options: Partial<DelimiterOptions> & Pick<DelimiterOptions, 'delimiter'>) {
-    this.options = resolveFramingOptions<DelimiterOptions>({ ...DEFAULTS, delimiter: '' }, options, RULES);
+    this.options = resolveFramingOptions<DelimiterOptions>({ ...DELIMITER_DEFAULTS, delimiter: '' }, options, DELIMITER_RULES);
     const { delimiter } = this.options;
     this.delimiter = typeof delimiter === 'string' ? Buffer.from(delimiter, 'utf8') : Buffer.from(delimiter);
   }

@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { DELIMITER_RULE } from './DelimiterDecoder.js';
+import { DELIMITER_RULE } from './DelimiterOptions.js';
 import { FRAMING_DELIMITER } from './FramingName.js';
 import { resolveFramingOptions } from './resolveFramingOptions.js';
 import { unencodable } from './unencodable.js';

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { ERR_RXNET_INVALID_OPTION, RxnetInvalidOptionError } from '../../lib/errors.js';
-import { DelimiterDecoder, type DelimiterOptions } from '../../lib/framing/DelimiterDecoder.js';
+import { DelimiterDecoder } from '../../lib/framing/DelimiterDecoder.js';
+import type { DelimiterOptions } from '../../lib/framing/DelimiterOptions.js';
 import { overlong } from '../../lib/framing/Frame.js';
 import { bytes, decodeAll, texts } from './decodeAll.js';
 

@@ -7,7 +7,8 @@ import {
   RxnetFramingError,
   RxnetInvalidOptionError,
 } from '../../lib/errors.js';
-import { LengthFieldDecoder, type LengthFieldOptions } from '../../lib/framing/LengthFieldDecoder.js';
+import { LengthFieldDecoder } from '../../lib/framing/LengthFieldDecoder.js';
+import type { LengthFieldOptions } from '../../lib/framing/LengthFieldOptions.js';
 import { bytes, decodeAll, texts } from './decodeAll.js';
 
 /** Every way to cut `input` in two, and byte by byte: each must give `expected`. */
