@@ -6,8 +6,8 @@ import type { FrameDecoder } from './FrameDecoder.js';
 import { FRAMING_LENGTH_FIELD } from './FramingName.js';
 import { readLengthField } from './LengthField.js';
 import { LENGTH_FIELD_DEFAULTS, LENGTH_FIELD_RULES, type LengthFieldOptions } from './LengthFieldOptions.js';
-import { truncatedFrame } from './truncatedFrame.js';
 import { resolveFramingOptions } from './resolveFramingOptions.js';
+import { truncatedFrame } from './truncatedFrame.js';
 
 /**
  * Splits a byte stream by the length field each frame carries, exactly as Netty's
