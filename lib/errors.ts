@@ -13,6 +13,10 @@
  * | ERR_RXNET_CLOSED           | RxnetClosedError          | the session or server was closed under a request |
  * | ERR_RXNET_BROKEN_CIRCUIT   | BrokenCircuitError        | a circuit breaker refused a request (open circuit) |
  * | ERR_RXNET_BULKHEAD_REJECTED | BulkheadRejectedError    | a bulkhead's slots and queue were all taken       |
+ * | ERR_RXNET_FRAME_TOO_LONG   | RxnetFramingError         | a length field announced a frame over the maximum |
+ * | ERR_RXNET_BAD_LENGTH_FIELD | RxnetFramingError         | a length field is negative or shorter than its header |
+ * | ERR_RXNET_FRAME_TRUNCATED  | RxnetFramingError         | the bytes ended in the middle of a frame          |
+ * | ERR_RXNET_UNENCODABLE_FRAME | RxnetFramingError        | a message cannot be framed (holds the delimiter...) |
  *
  * This module imports nothing.
  */
@@ -31,7 +35,8 @@ export type RxnetErrorCode =
   | typeof ERR_RXNET_PROTOCOL
   | typeof ERR_RXNET_CLOSED
   | typeof ERR_RXNET_BROKEN_CIRCUIT
-  | typeof ERR_RXNET_BULKHEAD_REJECTED;
+  | typeof ERR_RXNET_BULKHEAD_REJECTED
+  | FramingErrorCode;
 
 /** The base of every rxnet error: a `code`, structured `info` and an optional `cause`. */
 export abstract class RxnetError<Info extends object = object> extends Error {
@@ -282,4 +287,57 @@ export function isBrokenCircuitError(err: unknown): err is BrokenCircuitError {
 /** True when `err` is a {@link BulkheadRejectedError}. Usage: `if (isBulkheadRejectedError(e)) shedLoad()`. */
 export function isBulkheadRejectedError(err: unknown): err is BulkheadRejectedError {
   return err instanceof BulkheadRejectedError;
+}
+
+/**
+ * Framing error codes: one class, {@link RxnetFramingError}, and one code for each way bytes can
+ * fail to be framed. The first three are the peer's doing (a decoder met them); the last is ours
+ * (an encoder was handed a message its framing cannot carry).
+ */
+export const ERR_RXNET_FRAME_TOO_LONG = 'ERR_RXNET_FRAME_TOO_LONG';
+export const ERR_RXNET_BAD_LENGTH_FIELD = 'ERR_RXNET_BAD_LENGTH_FIELD';
+export const ERR_RXNET_FRAME_TRUNCATED = 'ERR_RXNET_FRAME_TRUNCATED';
+export const ERR_RXNET_UNENCODABLE_FRAME = 'ERR_RXNET_UNENCODABLE_FRAME';
+
+export type FramingErrorCode =
+  | typeof ERR_RXNET_FRAME_TOO_LONG
+  | typeof ERR_RXNET_BAD_LENGTH_FIELD
+  | typeof ERR_RXNET_FRAME_TRUNCATED
+  | typeof ERR_RXNET_UNENCODABLE_FRAME;
+
+/** Context of an {@link RxnetFramingError}. */
+export interface FramingInfo {
+  /** The framing that raised it: `length-field`, `delimiter`, `fixed-length`, `line` or `chunk`. */
+  readonly framing: string;
+  /**
+   * The length, in bytes, that broke the rule: the frame length a length field announced (after
+   * `lengthAdjustment`; above 2^53 it is rounded), the bytes a truncated frame had, or the length
+   * of the message an encoder refused. For a negative length field, its value.
+   */
+  readonly length: number;
+  /** The bound it broke, in bytes, when there is one: `maxFrameLength`, the frame's full length... */
+  readonly limit?: number;
+}
+
+/**
+ * Bytes that cannot be framed. A decoder raises it for what no later byte can repair on a stream
+ * (a length field over the maximum or below its header, a stream that ends inside a frame), so
+ * whoever owns the connection closes it; an encoder raises it for a message its framing cannot
+ * carry (a line holding `\n`, a length the length field cannot hold).
+ *
+ * Example: `new RxnetFramingError(ERR_RXNET_FRAME_TOO_LONG, 'Frame of 70000 bytes is over the maximum of 65536 (length-field framing)', { framing: 'length-field', length: 70000, limit: 65536 })`
+ */
+export class RxnetFramingError extends RxnetError<FramingInfo> {
+  override readonly name = 'RxnetFramingError';
+  readonly code: FramingErrorCode;
+
+  constructor(code: FramingErrorCode, message: string, info: FramingInfo) {
+    super(message, info);
+    this.code = code;
+  }
+}
+
+/** True when `err` is an {@link RxnetFramingError}. Usage: `if (isFramingError(e) && e.code === ERR_RXNET_FRAME_TOO_LONG) connection.destroy()`. */
+export function isFramingError(err: unknown): err is RxnetFramingError {
+  return err instanceof RxnetFramingError;
 }

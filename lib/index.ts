@@ -174,3 +174,53 @@ export { retryBudget, type RetryBudget, type RetryBudgetOptions } from './polici
 export { retryThrottle, type RetryThrottle, type RetryThrottleOptions } from './policies/retryThrottle.js';
 export { hedge, type HedgeOptions } from './policies/hedge.js';
 export { bulkhead, type Bulkhead, type BulkheadOptions } from './policies/bulkhead.js';
+// --- Errors: framing (one class, a code for each way bytes fail to be framed) ---
+export {
+  RxnetFramingError,
+  ERR_RXNET_FRAME_TOO_LONG,
+  ERR_RXNET_BAD_LENGTH_FIELD,
+  ERR_RXNET_FRAME_TRUNCATED,
+  ERR_RXNET_UNENCODABLE_FRAME,
+  isFramingError,
+} from './errors.js';
+export type { FramingErrorCode, FramingInfo } from './errors.js';
+
+// --- Framings: pure decoders (push chunks, get frames) and their encoders ---
+export { overlong, DEFAULT_MAX_FRAME_LENGTH } from './framing/Frame.js';
+export type { FrameDecoder } from './framing/FrameDecoder.js';
+export {
+  FRAMING_NAMES,
+  FRAMING_LINE,
+  FRAMING_DELIMITER,
+  FRAMING_LENGTH_FIELD,
+  FRAMING_FIXED_LENGTH,
+  FRAMING_CHUNK,
+  type FramingName,
+} from './framing/FramingName.js';
+export { encodeLine } from './framing/encodeLine.js';
+export { DelimiterDecoder } from './framing/DelimiterDecoder.js';
+export { DELIMITER_DEFAULTS, type DelimiterOptions } from './framing/DelimiterOptions.js';
+export { delimiterEncoder } from './framing/delimiterEncoder.js';
+export { LengthFieldDecoder } from './framing/LengthFieldDecoder.js';
+export { LENGTH_FIELD_DEFAULTS, type LengthFieldOptions } from './framing/LengthFieldOptions.js';
+export { lengthFieldEncoder, type LengthFieldEncoderOptions } from './framing/lengthFieldEncoder.js';
+export {
+  BYTE_ORDER_BIG_ENDIAN,
+  BYTE_ORDER_LITTLE_ENDIAN,
+  LENGTH_FIELD_LENGTHS,
+  type ByteOrder,
+  type LengthFieldLength,
+} from './framing/LengthField.js';
+export { FixedLengthDecoder } from './framing/FixedLengthDecoder.js';
+export { fixedLengthEncoder } from './framing/fixedLengthEncoder.js';
+export { ChunkDecoder } from './framing/ChunkDecoder.js';
+export { encodeChunk } from './framing/encodeChunk.js';
+
+// --- Codecs: a framing as one value, { decode: an RxJS operator, encode } ---
+export type { Codec } from './codec/Codec.js';
+export { framed } from './codec/framed.js';
+export { lineCodec, type LineCodecOptions } from './codec/lineCodec.js';
+export { delimiterCodec } from './codec/delimiterCodec.js';
+export { lengthFieldCodec, type LengthFieldCodecOptions } from './codec/lengthFieldCodec.js';
+export { fixedLengthCodec } from './codec/fixedLengthCodec.js';
+export { chunkCodec, type ChunkCodecOptions } from './codec/chunkCodec.js';

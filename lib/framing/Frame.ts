@@ -10,12 +10,16 @@ export interface OverlongFrame {
   readonly limit: number;
 }
 
-/** One framed message: its text (terminator removed), or an {@link OverlongFrame}. */
-export type Frame = string | OverlongFrame;
+/**
+ * One framed message, or an {@link OverlongFrame}. `Frame` alone is a text message (its terminator
+ * removed), as the line and chunk framings yield; `Frame<Uint8Array>` is a binary one, as the
+ * delimiter framing yields.
+ */
+export type Frame<T = string> = T | OverlongFrame;
 
 /** True when `frame` is the overlong marker. Usage: `frames.filter((f) => !isOverlong(f))`. */
-export function isOverlong(frame: Frame): frame is OverlongFrame {
-  return typeof frame !== 'string';
+export function isOverlong<T>(frame: T | OverlongFrame): frame is OverlongFrame {
+  return typeof frame === 'object' && frame !== null && (frame as Partial<OverlongFrame>).overlong === true;
 }
 
 /** Builds the overlong marker for a limit. Usage: `out.push(overlong(1024))`. */
@@ -28,3 +32,6 @@ export const DEFAULT_MAX_LINE_LENGTH = 4096;
 
 /** The smallest maximum a framer accepts. */
 export const MIN_MAX_LINE_LENGTH = 1024;
+
+/** The default maximum frame length of the binary framings (delimiter, length-field), in bytes. */
+export const DEFAULT_MAX_FRAME_LENGTH = 65536;

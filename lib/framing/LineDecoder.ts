@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_LINE_LENGTH, overlong, type Frame } from './Frame.js';
+import type { FrameDecoder } from './FrameDecoder.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -17,7 +18,7 @@ const CR = 0x0d;
  * decoder.end();                            // [] (a pending partial line would be yielded here)
  * ```
  */
-export class LineDecoder {
+export class LineDecoder implements FrameDecoder<Frame> {
   /** Bytes of the current, unfinished line (copied, so no chunk is kept alive). */
   private pending: Buffer[] = [];
   private pendingLength = 0;
@@ -26,6 +27,11 @@ export class LineDecoder {
 
   /** @param maxLineLength the longest line accepted, in bytes, without its terminator. Defaults to 4096. */
   constructor(readonly maxLineLength: number = DEFAULT_MAX_LINE_LENGTH) {}
+
+  /** The bytes held for the unfinished line: never over `maxLineLength + 1` (a `\r` may precede the `\n`). */
+  get bufferedBytes(): number {
+    return this.pendingLength;
+  }
 
   /** Feeds one chunk; returns the frames it completes, in order. */
   push(chunk: Uint8Array): Frame[] {

@@ -9,7 +9,7 @@ import ts from 'typescript';
  */
 
 /** The layers of lib/, lowest first. `errors` is lib/errors.ts; `index` is lib/index.ts, the public barrel. */
-export const LIB_LAYERS = ['errors', 'protocol', 'framing', 'timing', 'options', 'stats', 'policies', 'operators', 'transport', 'server', 'client', 'discovery', 'index'] as const;
+export const LIB_LAYERS = ['errors', 'protocol', 'framing', 'codec', 'timing', 'options', 'stats', 'policies', 'operators', 'transport', 'server', 'client', 'discovery', 'index'] as const;
 export type LibLayer = (typeof LIB_LAYERS)[number];
 
 /** What each lib/ layer may import from lib/ (itself always included). */
@@ -17,16 +17,17 @@ export const MAY_IMPORT: Readonly<Record<LibLayer, readonly LibLayer[]>> = {
   errors: [],
   protocol: ['errors'],
   framing: ['errors'],
+  codec: ['errors', 'framing'],
   timing: ['errors'],
   options: ['errors'],
   stats: ['errors'],
   policies: ['errors', 'timing'],
   operators: ['errors', 'protocol', 'framing', 'timing', 'options', 'stats', 'policies'],
   transport: ['errors', 'framing', 'timing', 'options', 'stats', 'operators'],
-  server: ['errors', 'protocol', 'framing', 'timing', 'options', 'stats', 'policies', 'operators', 'transport'],
-  client: ['errors', 'protocol', 'framing', 'timing', 'options', 'stats', 'policies', 'operators', 'transport'],
+  server: ['errors', 'protocol', 'framing', 'codec', 'timing', 'options', 'stats', 'policies', 'operators', 'transport'],
+  client: ['errors', 'protocol', 'framing', 'codec', 'timing', 'options', 'stats', 'policies', 'operators', 'transport'],
   discovery: ['errors', 'framing', 'timing', 'options', 'stats', 'operators', 'transport'],
-  index: ['errors', 'protocol', 'framing', 'timing', 'options', 'stats', 'policies', 'operators', 'transport', 'server', 'client', 'discovery'],
+  index: ['errors', 'protocol', 'framing', 'codec', 'timing', 'options', 'stats', 'policies', 'operators', 'transport', 'server', 'client', 'discovery'],
 };
 
 /** The packages each lib/ layer may import (`node:*` means any Node builtin). */
@@ -34,6 +35,7 @@ export const MAY_USE: Readonly<Record<LibLayer, readonly string[]>> = {
   errors: [],
   protocol: ['zod'],
   framing: ['node:buffer'],
+  codec: ['rxjs'],
   timing: [],
   options: ['zod'],
   stats: [],

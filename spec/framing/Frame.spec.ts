@@ -18,6 +18,10 @@ describe('Frame', () => {
         expect(isOverlong(text)).to.equal(false);
       });
     }
+
+    it('is false for binary frames, empty or not, and for a Buffer whose bytes spell anything', () => {
+      for (const frame of [new Uint8Array(0), Uint8Array.of(1), Buffer.from('{"overlong":true}')]) expect(isOverlong(frame)).to.equal(false);
+    });
   });
 
   it('has a default maximum of 4096 bytes and a minimum of 1 KiB', () => {

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { isOverlong, overlong, type Frame } from '../../lib/framing/Frame.js';
 import { LineDecoder } from '../../lib/framing/LineDecoder.js';
 import { decodeMessage } from '../../lib/framing/decodeMessage.js';
+import { cutAt as chunk } from '../framing/decodeAll.js';
 import { check } from './fastCheck.js';
 import { OVERLONG, referenceLines, referenceMessage, type ReferenceFrame } from './reference.js';
 
@@ -42,18 +43,6 @@ const byteStream = (): fc.Arbitrary<Uint8Array> =>
 
 /** Cut points for a stream: sorted offsets, repeats allowed (empty chunks). */
 const cuts = (): fc.Arbitrary<number[]> => fc.array(fc.nat(), { maxLength: 40 });
-
-/** Cuts `stream` into chunks at `points` (taken modulo its length + 1). */
-function chunk(stream: Uint8Array, points: readonly number[]): Uint8Array[] {
-  const at = points.map((p) => p % (stream.length + 1)).sort((x, y) => x - y);
-  const chunks: Uint8Array[] = [];
-  let start = 0;
-  for (const offset of [...at, stream.length]) {
-    chunks.push(stream.subarray(start, offset));
-    start = offset;
-  }
-  return chunks;
-}
 
 /** Feeds every chunk to a fresh decoder, then ends it; checks the memory bound after each push. */
 function decodeChunks(chunks: readonly Uint8Array[], max = MAX): ReferenceFrame[] {
