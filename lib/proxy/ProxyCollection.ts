@@ -1,6 +1,6 @@
 import { API_ERRORS, isApiError, type ApiError } from './ApiError.js';
 import { checkBody, populateBodySchema, proxyBodySchema, type ProxyBody } from './apiSchemas.js';
-import { ProxyEntry, type CounterFactory, type ProxyConfig } from './ProxyEntry.js';
+import { ProxyEntry, type CounterFactory, type ProxyConfig, type ProxyTuning } from './ProxyEntry.js';
 import { PROTOCOL_TCP } from './ToxicRecord.js';
 
 /** Where a proxy created without `listen` listens: loopback, a free port (toxiproxy would take every interface). */
@@ -19,7 +19,7 @@ export class ProxyCollection {
 
   constructor(
     private readonly counterFor?: CounterFactory,
-    private readonly random?: () => number,
+    private readonly tuning: ProxyTuning = {},
   ) {}
 
   list(): ProxyEntry[] {
@@ -119,7 +119,7 @@ export class ProxyCollection {
   }
 
   private entry(config: ProxyConfig): ProxyEntry {
-    return new ProxyEntry(config, this.counterFor, this.random);
+    return new ProxyEntry(config, this.counterFor, this.tuning);
   }
 
   private serially<T>(work: () => Promise<T>): Promise<T> {

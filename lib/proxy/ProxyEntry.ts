@@ -25,6 +25,9 @@ export interface ProxyConfig {
   readonly protocol: ProxyProtocol;
 }
 
+/** What every proxy of a server shares: its dice, its clock and the UDP mappings' limits. */
+export type ProxyTuning = Pick<ProxyRuntimeOptions, 'random' | 'scheduler' | 'udp'>;
+
 /** Makes the byte counter of a proxy, from its current fields (the metrics' labels). */
 export type CounterFactory = (proxy: ProxyEntry) => ProxyByteCounter | undefined;
 
@@ -45,7 +48,7 @@ export class ProxyEntry {
   constructor(
     config: ProxyConfig,
     private readonly counterFor: CounterFactory = () => undefined,
-    private readonly random?: () => number,
+    private readonly tuning: ProxyTuning = {},
   ) {
     this.name = config.name;
     this.listen = config.listen;
@@ -124,9 +127,9 @@ export class ProxyEntry {
     return { name: this.name, listen: this.listen, upstream: this.upstream, enabled: this.enabled, protocol: this.protocol, toxics: this.toxics.list() };
   }
 
-  private extras(): Pick<ProxyRuntimeOptions, 'counter' | 'random'> {
+  private extras(): Pick<ProxyRuntimeOptions, 'counter' | keyof ProxyTuning> {
     const counter = this.counterFor(this);
-    return { ...(counter === undefined ? {} : { counter }), ...(this.random === undefined ? {} : { random: this.random }) };
+    return { ...(counter === undefined ? {} : { counter }), ...this.tuning };
   }
 }
 

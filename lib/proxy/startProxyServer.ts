@@ -24,6 +24,8 @@ export interface ProxyServerOptions {
   readonly maxBodyBytes?: number;
   /** Rolls toxicities and feeds the toxics' dice. Defaults to `Math.random`. */
   readonly random?: () => number;
+  /** UDP proxies' client mappings: idle expiry (defaults to 60000 ms) and bound (defaults to 1024). */
+  readonly udp?: { readonly idleTimeoutMs?: number; readonly maxMappings?: number };
 }
 
 /** A running control API and its proxies. */
@@ -62,7 +64,8 @@ export async function startProxyServer(options: ProxyServerOptions = {}): Promis
     );
   }
   const metrics = createProxyMetrics();
-  const proxies = new ProxyCollection(metrics.counterFor, options.random);
+  const tuning = { ...(options.random === undefined ? {} : { random: options.random }), ...(options.udp === undefined ? {} : { udp: options.udp }) };
+  const proxies = new ProxyCollection(metrics.counterFor, tuning);
   const context = { proxies, metrics, version: options.version ?? 'rxnet', maxBodyBytes: options.maxBodyBytes ?? MAX_BODY_BYTES };
   const server = createServer({ requestTimeout: 15000, headersTimeout: 10000, keepAliveTimeout: 5000, maxHeaderSize: 16384 }, (request, response) => {
     void handleProxyApi(context, request, response);

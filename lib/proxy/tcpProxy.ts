@@ -1,4 +1,4 @@
-import type { Observable, Subscription } from 'rxjs';
+import type { Observable, SchedulerLike, Subscription } from 'rxjs';
 import { connectTcp } from '../transport/connectTcp.js';
 import { listenTcp } from '../transport/listenTcp.js';
 import type { SocketAddress } from '../transport/SocketAddress.js';
@@ -18,6 +18,10 @@ export interface ProxyRuntimeOptions {
   readonly toxics: Readonly<Record<ToxicStream, Observable<readonly ToxicRecord[]>>>;
   readonly counter?: ProxyByteCounter;
   readonly random?: () => number;
+  /** Times the toxics and the UDP mappings' expiry. Defaults to RxJS's asyncScheduler. */
+  readonly scheduler?: SchedulerLike;
+  /** A UDP proxy's client mappings: their idle expiry and their bound (see startUdpProxy). */
+  readonly udp?: { readonly idleTimeoutMs?: number; readonly maxMappings?: number };
 }
 
 /** A proxy that is listening. */
