@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { RxnetInvalidOptionError } from '../errors.js';
-import type { SocketAddress } from '../transport/SocketAddress.js';
+import { RxnetConnectionError, RxnetInvalidOptionError } from '../errors.js';
+import { formatAddress, type SocketAddress } from '../transport/SocketAddress.js';
 import { ProxyCollection } from './ProxyCollection.js';
 import { handleProxyApi } from './proxyApi.js';
 import { createProxyMetrics } from './proxyMetrics.js';
@@ -51,7 +51,8 @@ const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
  * await fetch(`http://${formatAddress(server.address)}/proxies`, { method: 'POST', body: JSON.stringify({ name: 'redis', listen: 'localhost:0', upstream: 'localhost:6379' }) });
  * ```
  *
- * @throws RxnetInvalidOptionError for a non-loopback host without `allowRemote`; the listen error (EADDRINUSE...).
+ * @throws RxnetInvalidOptionError for a non-loopback host without `allowRemote`, or a `populate` that fails;
+ *   RxnetConnectionError when the API cannot listen (`info.syscallCode` EADDRINUSE...).
  * @see ProxyCollection
  */
 export async function startProxyServer(options: ProxyServerOptions = {}): Promise<RunningProxyServer> {
@@ -60,7 +61,7 @@ export async function startProxyServer(options: ProxyServerOptions = {}): Promis
   if (!LOOPBACK.test(host) && options.allowRemote !== true) {
     throw new RxnetInvalidOptionError(
       { option: 'host', value: requested, expected: 'a loopback address' },
-      `Refusing to bind the proxy API on ${requested} (${host}): anyone who reaches it can redirect traffic; allow it explicitly`,
+      `Refusing to bind the proxy API on ${requested} (${host}): anyone who reaches it can redirect traffic; allow it explicitly (allowRemote; --allow-remote on the command line)`,
     );
   }
   const metrics = createProxyMetrics();
@@ -71,10 +72,15 @@ export async function startProxyServer(options: ProxyServerOptions = {}): Promis
     void handleProxyApi(context, request, response);
   });
   server.maxConnections = 512;
+  const port = options.port ?? 8474;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host, port: options.port ?? 8474 }, () => {
-      server.off('error', reject);
+    const onError = (err: NodeJS.ErrnoException): void => {
+      const address = formatAddress({ address: host, port, family: host.includes(':') ? 'IPv6' : 'IPv4' });
+      reject(new RxnetConnectionError(`Cannot listen on ${address} (${err.code ?? err.message})`, { address, ...(err.code === undefined ? {} : { syscallCode: err.code }) }, { cause: err }));
+    };
+    server.once('error', onError);
+    server.listen({ host, port }, () => {
+      server.off('error', onError);
       resolve();
     });
   });
