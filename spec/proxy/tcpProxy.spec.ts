@@ -103,6 +103,14 @@ describe('rxnet proxy over TCP, driven through the API (loopback)', function () 
     expect((await talk(port, 'again', 3000, true)).received.toString()).to.equal('again');
   });
 
+  it('moves a listen change at once: the old port refuses, the new one forwards', async () => {
+    const moved = await call('PATCH', '/proxies/echo', { listen: '127.0.0.1:0' });
+    const port = portOf((moved.json as { listen: string }).listen);
+    expect(port).to.not.equal(proxyPort);
+    expect((await talk(proxyPort, 'x')).ending).to.equal('ECONNREFUSED');
+    expect((await talk(port, 'here', 3000, true)).received.toString()).to.equal('here');
+  });
+
   it('accepts an upstream that does not resolve, and closes a client that connects', async () => {
     const created = await call('POST', '/proxies', { name: 'nowhere', listen: '127.0.0.1:0', upstream: 'no-such-host.invalid:80' });
     expect(created.status).to.equal(201);

@@ -82,4 +82,19 @@ describe('toxicLink', () => {
       expectObservable(cold(' ab----|', V).pipe(toxicLink({ protocol: 'udp', toxics$, random }))).toBe('--b-a-|', V);
     });
   });
+
+  it('holds reading while the delaying toxics hold more than maxHeldBytes, and lets go once below', () => {
+    const events: string[] = [];
+    const scheduler = marbleScheduler();
+    scheduler.run(({ cold, expectObservable }) => {
+      const hold = (): (() => void) => {
+        events.push(`hold@${scheduler.now()}`);
+        return () => events.push(`release@${scheduler.now()}`);
+      };
+      const toxics$ = cold(' L', { L: [toxic('latency', { latency: 5, jitter: 0 })] });
+      const source = cold('  abc----|', V);
+      expectObservable(source.pipe(toxicLink({ protocol: 'tcp', toxics$, hold, maxHeldBytes: 2, random: () => 0 }))).toBe('-----ab(c|)', V);
+    });
+    expect(events).to.deep.equal(['hold@2', 'release@5']);
+  });
 });
