@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { of } from 'rxjs';
+import { from, of } from 'rxjs';
+import { seededRandom as seeded } from '../../helpers/udpPeer.js';
 import { corrupt } from '../../../lib/proxy/toxics/corrupt.js';
 import { datagramBandwidth } from '../../../lib/proxy/toxics/datagramBandwidth.js';
 import { datagramLatency } from '../../../lib/proxy/toxics/datagramLatency.js';
@@ -56,5 +57,18 @@ describe('UDP toxics (per datagram)', () => {
       expectObservable(cold(' (ab)--|', values).pipe(datagramBandwidth({ rate: 1 }))).toBe('---a--(b|)', values);
     });
   });
-});
 
+  it('duplicates and corrupts close to their rates over many datagrams (seeded, 10000 each)', () => {
+    const datagrams = Array.from({ length: 10000 }, (_, i) => Buffer.from(`datagram ${i}`));
+    let duplicated = 0;
+    from(datagrams).pipe(duplicate({ rate: 0.2, random: seeded(3) })).subscribe(() => (duplicated += 1));
+    expect(duplicated - 10000).to.be.within(1800, 2200);
+    let changed = 0;
+    let index = 0;
+    from(datagrams).pipe(corrupt({ rate: 0.3, random: seeded(5) })).subscribe((out) => {
+      if (!out.equals(datagrams[index] ?? Buffer.alloc(0))) changed += 1;
+      index += 1;
+    });
+    expect(changed).to.be.within(2800, 3200);
+  });
+});
