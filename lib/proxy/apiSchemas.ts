@@ -36,7 +36,7 @@ export type ToxicBody = z.infer<typeof toxicBodySchema>;
  * Example: `checkBody(toxicBodySchema, json)`
  */
 export function checkBody<T>(schema: z.ZodType<T>, json: unknown, prefix = ''): T | ApiError {
-  const result = schema.safeParse(json);
+  const result = schema.safeParse(Array.isArray(json) ? json.map(withoutNulls) : withoutNulls(json));
   if (result.success) return result.data;
   return API_ERRORS.badRequestBody(describeIssue(result.error, prefix));
 }
@@ -46,4 +46,17 @@ export function describeIssue(error: z.ZodError, prefix = ''): string {
   const issue = error.issues[0];
   const path = [prefix, ...(issue?.path ?? []).map(String)].filter((part) => part !== '').join('.');
   return path === '' ? (issue?.message ?? 'invalid') : `${path}: ${issue?.message ?? 'invalid'}`;
+}
+
+/**
+ * A JSON object without its `null` fields (and its `attributes`' ones): Go's decoder, and so
+ * toxiproxy, leaves a field at its default when the body says null (some clients send
+ * `"name": null`). Anything else is returned as is.
+ *
+ * Example: `withoutNulls({ name: null, type: 'latency' })` is `{ type: 'latency' }`.
+ */
+export function withoutNulls(json: unknown): unknown {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return json;
+  const kept = Object.entries(json).filter(([, value]) => value !== null);
+  return Object.fromEntries(kept.map(([key, value]) => [key, key === 'attributes' ? withoutNulls(value) : value]));
 }

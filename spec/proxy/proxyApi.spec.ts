@@ -91,6 +91,12 @@ describe("rxnet proxy's control API (toxiproxy's shapes and status codes)", () =
       expect((await call('GET', '/proxies/p')).json).to.deep.include({ toxics: [added.json] });
     });
 
+    it('takes null fields as not given, as Go decodes them (clients that send "name": null)', async () => {
+      const added = await call('POST', '/proxies/p/toxics', { name: null, type: 'latency', stream: null, toxicity: null, attributes: { latency: 5, jitter: null } });
+      expect(added.json).to.deep.equal({ attributes: { latency: 5, jitter: 0 }, name: 'latency_downstream', type: 'latency', stream: 'downstream', toxicity: 1 });
+      expect((await call('POST', '/proxies', { name: 'q', listen: null, upstream, enabled: null })).json).to.include({ name: 'q', enabled: true });
+    });
+
     it('lists upstream toxics first, then downstream, each in the order added', async () => {
       await call('POST', '/proxies/p/toxics', { type: 'latency' });
       await call('POST', '/proxies/p/toxics', { type: 'slow_close', stream: 'upstream' });
