@@ -182,7 +182,7 @@ export { ProxyEntry, type ProxyJson, type ProxyConfig } from './proxy/ProxyEntry
 export { ToxicCollection } from './proxy/ToxicCollection.js';
 export { TOXIC_TYPES, toxicTypesFor, type ToxicType } from './proxy/toxicTypes.js';
 export { toxicLink, DEFAULT_MAX_HELD_BYTES, type ToxicLinkOptions } from './proxy/toxicLink.js';
-export { startTcpProxy, type ProxyRuntimeOptions, type RunningProxy } from './proxy/tcpProxy.js';
+export { startTcpProxy, TCP_MAX_CONNECTIONS, type ProxyRuntimeOptions, type RunningProxy } from './proxy/tcpProxy.js';
 export { startUdpProxy, UDP_IDLE_TIMEOUT_MS, UDP_MAX_MAPPINGS } from './proxy/udpProxy.js';
 export { ApiError } from './proxy/ApiError.js';
 export {

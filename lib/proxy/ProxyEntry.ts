@@ -26,7 +26,7 @@ export interface ProxyConfig {
 }
 
 /** What every proxy of a server shares: its dice, its clock and the UDP mappings' limits. */
-export type ProxyTuning = Pick<ProxyRuntimeOptions, 'random' | 'scheduler' | 'udp'>;
+export type ProxyTuning = Pick<ProxyRuntimeOptions, 'random' | 'scheduler' | 'udp' | 'maxConnections'>;
 
 /** Makes the byte counter of a proxy, from its current fields (the metrics' labels). */
 export type CounterFactory = (proxy: ProxyEntry) => ProxyByteCounter | undefined;

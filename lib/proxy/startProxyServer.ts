@@ -26,6 +26,8 @@ export interface ProxyServerOptions {
   readonly random?: () => number;
   /** UDP proxies' client mappings: idle expiry (defaults to 60000 ms) and bound (defaults to 1024). */
   readonly udp?: { readonly idleTimeoutMs?: number; readonly maxMappings?: number };
+  /** Each TCP proxy closes connections beyond this many open ones. Defaults to 4096. */
+  readonly maxConnections?: number;
 }
 
 /** A running control API and its proxies. */
@@ -65,7 +67,11 @@ export async function startProxyServer(options: ProxyServerOptions = {}): Promis
     );
   }
   const metrics = createProxyMetrics();
-  const tuning = { ...(options.random === undefined ? {} : { random: options.random }), ...(options.udp === undefined ? {} : { udp: options.udp }) };
+  const tuning = {
+    ...(options.random === undefined ? {} : { random: options.random }),
+    ...(options.udp === undefined ? {} : { udp: options.udp }),
+    ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+  };
   const proxies = new ProxyCollection(metrics.counterFor, tuning);
   const context = { proxies, metrics, version: options.version ?? 'rxnet', maxBodyBytes: options.maxBodyBytes ?? MAX_BODY_BYTES };
   const server = createServer({ requestTimeout: 15000, headersTimeout: 10000, keepAliveTimeout: 5000, maxHeaderSize: 16384 }, (request, response) => {

@@ -8,6 +8,9 @@ import { pipeDirection, type PipeEnd } from './pipeDirection.js';
 import type { ProxyByteCounter } from './ProxyByteCounter.js';
 import type { ToxicRecord, ToxicStream } from './ToxicRecord.js';
 
+/** How many connections a TCP proxy keeps open at most, by default (each costs two sockets and buffers). */
+export const TCP_MAX_CONNECTIONS = 4096;
+
 /** Options of {@link startTcpProxy} and its UDP sibling. */
 export interface ProxyRuntimeOptions {
   /** The address to bind (an IP; see resolveListenHost). */
@@ -20,6 +23,8 @@ export interface ProxyRuntimeOptions {
   readonly random?: () => number;
   /** Times the toxics and the UDP mappings' expiry. Defaults to RxJS's asyncScheduler. */
   readonly scheduler?: SchedulerLike;
+  /** A TCP proxy closes connections beyond this many open ones as they arrive. Defaults to 4096. */
+  readonly maxConnections?: number;
   /** A UDP proxy's client mappings: their idle expiry and their bound (see startUdpProxy). */
   readonly udp?: { readonly idleTimeoutMs?: number; readonly maxMappings?: number };
 }
@@ -62,6 +67,7 @@ export function startTcpProxy(options: ProxyRuntimeOptions): Promise<RunningProx
     const listener = listenTcp({
       host: options.listen.host,
       port: options.listen.port,
+      maxConnections: options.maxConnections ?? TCP_MAX_CONNECTIONS,
       onListening: (address) => {
         listening = true;
         resolve({ address, close });

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { startProxyServer, type RunningProxyServer } from '../../lib/proxy/startProxyServer.js';
 import { api } from './fixtures/apiClient.js';
+import { talk } from './fixtures/tcpPeers.js';
 
 /** The most a client may push, and for how long it tries. */
 const OFFERED_BYTES = 64 * 1024 * 1024;
@@ -63,6 +64,26 @@ describe('rxnet proxy under a client that floods a server that never reads', fun
   it('stops reading the client once the server side is full, so it holds a bounded amount', async () => {
     const accepted = await push(proxyPort);
     expect(accepted).to.be.below(OFFERED_BYTES / 2);
+  });
+
+  it('closes connections beyond maxConnections as they arrive', async () => {
+    const limited = await startProxyServer({ port: 0, maxConnections: 1 });
+    try {
+      const upstream = `127.0.0.1:${(stuck.address() as { port: number }).port}`; // accepts, never answers
+      const created = await api(limited.address.port)('POST', '/proxies', { name: 'one', listen: '127.0.0.1:0', upstream });
+      const port = Number((created.json as { listen: string }).listen.split(':').pop());
+      const first = connect({ host: '127.0.0.1', port });
+      first.on('error', () => {});
+      await new Promise((resolve) => first.once('connect', resolve));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const second = await talk(port, 'x', 2000);
+      expect(second.ending).to.be.oneOf(['end', 'ECONNRESET']);
+      expect(first.destroyed).to.equal(false); // the first one, within the limit, stays open
+      first.destroy();
+      expect((await talk(proxyPort, 'x', 300)).ending).to.equal('open'); // no limit hit on the default proxy
+    } finally {
+      await limited.close();
+    }
   });
 
   it('stops reading too while a latency toxic holds more than its bound', async () => {
