@@ -131,6 +131,28 @@ describe('rxnet proxy over TCP, driven through the API (loopback)', function () 
     }
   });
 
+  it("runs toxiproxy's README CLI example with the Go client's exact bodies", async () => {
+    // toxiproxy-cli create -l 127.0.0.1:0 -u <echo> redis (client.Proxy.Save: the proxy with "toxics": null)
+    const created = await call('POST', '/proxies', { name: 'redis', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echo.port}`, enabled: true, toxics: null });
+    expect(created.status).to.equal(201);
+    const port = portOf((created.json as { listen: string }).listen);
+    // toxiproxy-cli toxic add -t latency -a latency=300 redis (client.Proxy.AddToxic: name "", no stream)
+    const added = await call('POST', '/proxies/redis/toxics', { name: '', type: 'latency', toxicity: 1, attributes: { latency: 300 } });
+    expect((added.json as { name: string; stream: string }).name).to.equal('latency_downstream');
+    expect((await roundTrip(port, Buffer.from('GET omg'))).elapsedMs).to.be.at.least(290);
+    // toxiproxy-cli toxic remove -n latency_downstream redis
+    expect((await call('DELETE', '/proxies/redis/toxics/latency_downstream')).status).to.equal(204);
+    expect((await roundTrip(port, Buffer.from('GET omg'))).received.toString()).to.equal('GET omg');
+    // toxiproxy-cli delete redis; then: Connection refused
+    expect((await call('DELETE', '/proxies/redis')).status).to.equal(204);
+    expect((await talk(port, 'x')).ending).to.equal('ECONNREFUSED');
+  });
+
+  it('never applies a toxic of toxicity 0 (toxiproxy issue #603)', async () => {
+    await call('POST', '/proxies/echo/toxics', { type: 'reset_peer', toxicity: 0 });
+    for (let i = 0; i < 5; i += 1) expect((await talk(proxyPort, 'safe', 3000, true)).received.toString()).to.equal('safe');
+  });
+
   it('counts bytes per direction in GET /metrics (Prometheus text)', async () => {
     await talk(proxyPort, 'hello', 3000, true);
     const metrics = await call('GET', '/metrics');
