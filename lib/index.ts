@@ -224,3 +224,41 @@ export { delimiterCodec } from './codec/delimiterCodec.js';
 export { lengthFieldCodec, type LengthFieldCodecOptions } from './codec/lengthFieldCodec.js';
 export { fixedLengthCodec } from './codec/fixedLengthCodec.js';
 export { chunkCodec, type ChunkCodecOptions } from './codec/chunkCodec.js';
+
+// --- Proxy: an impairment proxy with toxiproxy's HTTP API, for TCP and UDP; every toxic an operator ---
+export { startProxyServer, type ProxyServerOptions, type RunningProxyServer } from './proxy/startProxyServer.js';
+export { ProxyCollection, DEFAULT_LISTEN } from './proxy/ProxyCollection.js';
+export { ProxyEntry, type ProxyJson, type ProxyConfig } from './proxy/ProxyEntry.js';
+export { ToxicCollection } from './proxy/ToxicCollection.js';
+export { TOXIC_TYPES, toxicTypesFor, type ToxicType } from './proxy/toxicTypes.js';
+export { toxicLink, DEFAULT_MAX_HELD_BYTES, type ToxicLinkOptions } from './proxy/toxicLink.js';
+export { startTcpProxy, TCP_MAX_CONNECTIONS, type ProxyRuntimeOptions, type RunningProxy } from './proxy/tcpProxy.js';
+export { startUdpProxy, UDP_IDLE_TIMEOUT_MS, UDP_MAX_MAPPINGS } from './proxy/udpProxy.js';
+export { ApiError } from './proxy/ApiError.js';
+export {
+  STREAM_UPSTREAM,
+  STREAM_DOWNSTREAM,
+  PROTOCOL_TCP,
+  PROTOCOL_UDP,
+  type ToxicRecord,
+  type ToxicStream,
+  type ProxyProtocol,
+} from './proxy/ToxicRecord.js';
+export type { ToxicEnvironment } from './proxy/toxics/ToxicOptions.js';
+export { connectionReset, isConnectionReset } from './proxy/toxics/connectionReset.js';
+export { latency, type LatencyOptions } from './proxy/toxics/latency.js';
+export { bandwidth, BANDWIDTH_SLICE_MS, type BandwidthOptions } from './proxy/toxics/bandwidth.js';
+export { slicer, sliceLengths, type SlicerOptions } from './proxy/toxics/slicer.js';
+export { slowClose, type SlowCloseOptions } from './proxy/toxics/slowClose.js';
+// Named apart from RxJS's `timeout` and `noop`, which a user imports beside these.
+export { timeout as timeoutToxic, type TimeoutOptions } from './proxy/toxics/timeout.js';
+export { resetPeer, type ResetPeerOptions } from './proxy/toxics/resetPeer.js';
+export { limitData, type LimitDataOptions } from './proxy/toxics/limitData.js';
+export { packetLoss, type PacketLossOptions } from './proxy/toxics/packetLoss.js';
+export { noop as noopToxic } from './proxy/toxics/noop.js';
+export { datagramLatency } from './proxy/toxics/datagramLatency.js';
+export { datagramBandwidth } from './proxy/toxics/datagramBandwidth.js';
+export { datagramLimitData } from './proxy/toxics/datagramLimitData.js';
+export { duplicate, type DuplicateOptions } from './proxy/toxics/duplicate.js';
+export { reorder, type ReorderOptions } from './proxy/toxics/reorder.js';
+export { corrupt, type CorruptOptions } from './proxy/toxics/corrupt.js';

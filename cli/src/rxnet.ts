@@ -8,14 +8,19 @@ import { clientUsage } from './clientUsage.js';
 import { discoverUsage } from './discoverCommand.js';
 import { packageVersion } from './packageVersion.js';
 import { programName, type CommandName } from './programName.js';
+import { proxyUsage } from './proxyCommand.js';
 import { EXIT_USAGE } from './runMain.js';
 import { serverUsage } from './serverCommand.js';
 
+/** The commands of `rxnet`: those of programName, and proxy, which has no launcher of its own. */
+type RxnetCommand = CommandName | 'proxy';
+
 /** Each command: the module that runs it, and its usage. */
-const COMMANDS: Readonly<Record<CommandName, { readonly module: string; readonly usage: () => string }>> = {
+const COMMANDS: Readonly<Record<RxnetCommand, { readonly module: string; readonly usage: () => string }>> = {
   server: { module: './server.js', usage: serverUsage },
   client: { module: './client.js', usage: clientUsage },
   discover: { module: './discover.js', usage: discoverUsage },
+  proxy: { module: './proxy.js', usage: () => proxyUsage() },
 };
 
 const rxnet = programName();
@@ -27,16 +32,17 @@ Commands:
   server     serve the calc protocol (see: ${rxnet} help server)
   client     send calc requests (see: ${rxnet} help client)
   discover   list the servers that answer an SSDP search (see: ${rxnet} help discover)
+  proxy      serve toxiproxy's API: proxies that impair TCP and UDP (see: ${rxnet} help proxy)
   help       print this list, or with a command its usage (as COMMAND --help does)
 
 Every command also takes --help, and --version to print rxnet's version (${rxnet} --version).
 Exit 2 on a usage error.`;
 
-function isCommand(name: string | undefined): name is CommandName {
+function isCommand(name: string | undefined): name is RxnetCommand {
   return name !== undefined && Object.hasOwn(COMMANDS, name);
 }
 
-const UNKNOWN = (name: string): string => `rxnet: Unknown command "${name}" (expected server, client, discover or help)\n`;
+const UNKNOWN = (name: string): string => `rxnet: Unknown command "${name}" (expected server, client, discover, proxy or help)\n`;
 
 const [command, ...rest] = process.argv.slice(2);
 if (command === '--help' || command === '-h' || (command === 'help' && rest.length === 0)) {

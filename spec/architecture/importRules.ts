@@ -9,7 +9,7 @@ import ts from 'typescript';
  */
 
 /** The layers of lib/, lowest first. `errors` is lib/errors.ts; `index` is lib/index.ts, the public barrel. */
-export const LIB_LAYERS = ['errors', 'protocol', 'framing', 'codec', 'timing', 'options', 'stats', 'policies', 'operators', 'transport', 'server', 'client', 'discovery', 'index'] as const;
+export const LIB_LAYERS = ['errors', 'protocol', 'framing', 'codec', 'timing', 'options', 'stats', 'policies', 'operators', 'transport', 'server', 'client', 'discovery', 'proxy', 'index'] as const;
 export type LibLayer = (typeof LIB_LAYERS)[number];
 
 /** What each lib/ layer may import from lib/ (itself always included). */
@@ -27,7 +27,8 @@ export const MAY_IMPORT: Readonly<Record<LibLayer, readonly LibLayer[]>> = {
   server: ['errors', 'protocol', 'framing', 'codec', 'timing', 'options', 'stats', 'policies', 'operators', 'transport'],
   client: ['errors', 'protocol', 'framing', 'codec', 'timing', 'options', 'stats', 'policies', 'operators', 'transport'],
   discovery: ['errors', 'framing', 'timing', 'options', 'stats', 'operators', 'transport'],
-  index: ['errors', 'protocol', 'framing', 'codec', 'timing', 'options', 'stats', 'policies', 'operators', 'transport', 'server', 'client', 'discovery'],
+  proxy: ['errors', 'framing', 'timing', 'options', 'stats', 'operators', 'transport'],
+  index: ['errors', 'protocol', 'framing', 'codec', 'timing', 'options', 'stats', 'policies', 'operators', 'transport', 'server', 'client', 'discovery', 'proxy'],
 };
 
 /** The packages each lib/ layer may import (`node:*` means any Node builtin). */
@@ -45,6 +46,7 @@ export const MAY_USE: Readonly<Record<LibLayer, readonly string[]>> = {
   server: ['rxjs', 'zod', 'node:*'],
   client: ['rxjs', 'zod', 'node:*'],
   discovery: ['rxjs', 'zod', 'node:*'],
+  proxy: ['rxjs', 'zod', 'node:*', 'prom-client'],
   index: [],
 };
 

@@ -40,7 +40,7 @@ describe('node cli/rxnet.js', function () {
     const help = await runCli(RXNET, ['--help']);
     expect(help.code).to.equal(0);
     expect(help.stdout).to.match(/^Usage: node cli\/rxnet\.js <command>/);
-    expect(await runCli(RXNET, ['bogus'])).to.include({ code: 2, stderr: 'rxnet: Unknown command "bogus" (expected server, client, discover or help)\n' });
+    expect(await runCli(RXNET, ['bogus'])).to.include({ code: 2, stderr: 'rxnet: Unknown command "bogus" (expected server, client, discover, proxy or help)\n' });
     expect((await runCli(RXNET, [])).code).to.equal(2);
   });
 
@@ -60,7 +60,7 @@ describe('node cli/rxnet.js', function () {
       expect(server.stdout).to.match(/^Usage: node cli\/rxnet\.js server \[--tcp/);
       expect(client.stdout).to.match(/^Usage: node cli\/rxnet\.js client \[--tcp[^\n]*\n {7}node cli\/rxnet\.js client --discover/);
       expect(discover.stdout).to.match(/^Usage: node cli\/rxnet\.js discover \[--mx SECONDS\]/);
-      expect(unknown).to.include({ code: 2, stdout: '', stderr: 'rxnet: Unknown command "bogus" (expected server, client, discover or help)\n' });
+      expect(unknown).to.include({ code: 2, stdout: '', stderr: 'rxnet: Unknown command "bogus" (expected server, client, discover, proxy or help)\n' });
     });
 
     it('issue 10: "server --help" names the command as started: node cli/rxnet.js server, or rxnet server through an npm bin link', async () => {

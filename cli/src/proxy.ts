@@ -1,0 +1,41 @@
+import { formatAddress, startProxyServer } from '../../lib/index.js';
+import { packageVersion } from './packageVersion.js';
+import { parseProxyArgs, proxyUsage } from './proxyCommand.js';
+import { EXIT_OK, runMain } from './runMain.js';
+
+/** How long a shutdown may take before the process exits anyway. */
+const SHUTDOWN_DEADLINE_MS = 2000;
+
+/** `node cli/rxnet.js proxy`: serve toxiproxy's API until SIGINT or SIGTERM. */
+export async function main(argv: readonly string[]): Promise<number | undefined> {
+  const request = parseProxyArgs(argv);
+  if (request.help) {
+    process.stdout.write(`${proxyUsage()}\n`);
+    return EXIT_OK;
+  }
+  const server = await startProxyServer({
+    host: request.host,
+    port: request.port,
+    allowRemote: request.allowRemote,
+    populate: request.populate,
+    version: packageVersion(),
+  });
+  const address = formatAddress(server.address);
+  if (!/^(127\.|\[::1\]|\[::ffff:127\.)/.test(address)) {
+    process.stderr.write(`rxnet proxy: warning: the API listens on ${address}; anyone who reaches it can redirect traffic\n`);
+  }
+  process.stdout.write(`listening http ${address}\n`);
+  const shutdown = (): void => {
+    process.off('SIGINT', shutdown);
+    process.off('SIGTERM', shutdown);
+    setTimeout(() => process.exit(EXIT_OK), SHUTDOWN_DEADLINE_MS).unref();
+    void server.close().then(() => {
+      process.exitCode = EXIT_OK;
+    });
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  return undefined;
+}
+
+runMain('rxnet proxy', () => main(process.argv.slice(2)));
