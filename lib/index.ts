@@ -262,3 +262,8 @@ export { datagramLimitData } from './proxy/toxics/datagramLimitData.js';
 export { duplicate, type DuplicateOptions } from './proxy/toxics/duplicate.js';
 export { reorder, type ReorderOptions } from './proxy/toxics/reorder.js';
 export { corrupt, type CorruptOptions } from './proxy/toxics/corrupt.js';
+
+// --- Observability: wire logging (Reactor Netty's wiretap) ---
+export { wiretap, WIRETAP_FORMATS, type WiretapFormat, type WireDirection, type WiretapOptions } from './observability/wiretap.js';
+export { formatHexdump } from './observability/formatHexdump.js';
+export { formatWireText } from './observability/formatWireText.js';

@@ -9,7 +9,7 @@ import ts from 'typescript';
  */
 
 /** The layers of lib/, lowest first. `errors` is lib/errors.ts; `index` is lib/index.ts, the public barrel. */
-export const LIB_LAYERS = ['errors', 'protocol', 'framing', 'codec', 'timing', 'options', 'stats', 'policies', 'operators', 'transport', 'server', 'client', 'discovery', 'proxy', 'index'] as const;
+export const LIB_LAYERS = ['errors', 'protocol', 'framing', 'codec', 'timing', 'options', 'stats', 'observability', 'policies', 'operators', 'transport', 'server', 'client', 'discovery', 'proxy', 'index'] as const;
 export type LibLayer = (typeof LIB_LAYERS)[number];
 
 /** What each lib/ layer may import from lib/ (itself always included). */
@@ -21,14 +21,15 @@ export const MAY_IMPORT: Readonly<Record<LibLayer, readonly LibLayer[]>> = {
   timing: ['errors'],
   options: ['errors'],
   stats: ['errors'],
+  observability: ['errors'],
   policies: ['errors', 'timing'],
   operators: ['errors', 'protocol', 'framing', 'timing', 'options', 'stats', 'policies'],
   transport: ['errors', 'framing', 'timing', 'options', 'stats', 'operators'],
-  server: ['errors', 'protocol', 'framing', 'codec', 'timing', 'options', 'stats', 'policies', 'operators', 'transport'],
-  client: ['errors', 'protocol', 'framing', 'codec', 'timing', 'options', 'stats', 'policies', 'operators', 'transport'],
+  server: ['errors', 'protocol', 'framing', 'codec', 'timing', 'options', 'stats', 'observability', 'policies', 'operators', 'transport'],
+  client: ['errors', 'protocol', 'framing', 'codec', 'timing', 'options', 'stats', 'observability', 'policies', 'operators', 'transport'],
   discovery: ['errors', 'framing', 'timing', 'options', 'stats', 'operators', 'transport'],
-  proxy: ['errors', 'framing', 'timing', 'options', 'stats', 'operators', 'transport'],
-  index: ['errors', 'protocol', 'framing', 'codec', 'timing', 'options', 'stats', 'policies', 'operators', 'transport', 'server', 'client', 'discovery', 'proxy'],
+  proxy: ['errors', 'framing', 'timing', 'options', 'stats', 'observability', 'operators', 'transport'],
+  index: ['errors', 'protocol', 'framing', 'codec', 'timing', 'options', 'stats', 'observability', 'policies', 'operators', 'transport', 'server', 'client', 'discovery', 'proxy'],
 };
 
 /** The packages each lib/ layer may import (`node:*` means any Node builtin). */
@@ -40,6 +41,7 @@ export const MAY_USE: Readonly<Record<LibLayer, readonly string[]>> = {
   timing: [],
   options: ['zod'],
   stats: [],
+  observability: ['rxjs'],
   policies: ['rxjs'],
   operators: ['rxjs', 'zod'],
   transport: ['rxjs', 'zod', 'node:*'],
