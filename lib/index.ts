@@ -267,3 +267,5 @@ export { corrupt, type CorruptOptions } from './proxy/toxics/corrupt.js';
 export { wiretap, WIRETAP_FORMATS, type WiretapFormat, type WireDirection, type WiretapOptions } from './observability/wiretap.js';
 export { formatHexdump } from './observability/formatHexdump.js';
 export { formatWireText } from './observability/formatWireText.js';
+export { counterMetrics, type CounterMetricsOptions, type ServedCounters } from './observability/counterMetrics.js';
+export { serveMetrics, type ServeMetricsOptions, type MetricsEndpoint } from './observability/serveMetrics.js';

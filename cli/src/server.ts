@@ -1,5 +1,5 @@
 import { EXIT_OK, runMain } from './runMain.js';
-import { announce, isDiscoverableTransport, locationOf, type DiscoverableTransport, type RunningServer, type Transport } from '../../lib/index.js';
+import { announce, counterMetrics, RxnetConnectionError, formatAddress, isDiscoverableTransport, locationOf, serveMetrics, type MetricsEndpoint, type DiscoverableTransport, type RunningServer, type Transport } from '../../lib/index.js';
 import { isWorker, leaveCluster, reportReady, runPrimary, WORKER_UUID_VARIABLE } from './serverCluster.js';
 import { formatStats, parseServerArgs, runServer, SERVER_USAGE } from './serverCommand.js';
 
@@ -62,6 +62,19 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
       ? undefined
       : server.stats(request.statsMs).subscribe((snapshot) => process.stdout.write(`${formatStats(snapshot)}\n`));
   const announcer = request.announce === undefined ? undefined : startAnnouncing(server, request.announce, request.verbose);
+  let metrics: MetricsEndpoint | undefined;
+  if (request.metrics !== undefined) {
+    try {
+      const registry = counterMetrics({ transport: server.transport, read: () => server.snapshot() });
+      metrics = await serveMetrics({ registry, ...request.metrics });
+    } catch (err) {
+      await Promise.all([announcer?.stop(), server.close()]);
+      const address = `${request.metrics.host}:${request.metrics.port}`;
+      throw new RxnetConnectionError(`Cannot serve metrics on ${address}: ${err instanceof Error ? err.message : String(err)}`, { address }, { cause: err });
+    }
+    const where = formatAddress({ address: request.metrics.host, port: metrics.port, family: request.metrics.host.includes(':') ? 'IPv6' : 'IPv4' });
+    process.stderr.write(`metrics http ${where}/metrics\n`);
+  }
   let stopping = false;
   const shutdown = (): void => {
     // A second signal (Ctrl-C reaches a cluster's primary and workers, then the primary sends
@@ -72,7 +85,7 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
     if (stats !== undefined) process.stdout.write(`${formatStats(server.snapshot())}\n`);
     setTimeout(() => process.exit(EXIT_OK), SHUTDOWN_DEADLINE_MS).unref();
     // ssdp:byebye goes out while the server finishes what it received.
-    void Promise.all([announcer?.stop(), server.close({ graceMs: request.graceMs })]).then(() => {
+    void Promise.all([announcer?.stop(), metrics?.close(), server.close({ graceMs: request.graceMs })]).then(() => {
       process.exitCode = EXIT_OK;
       leaveCluster(); // a worker: nothing else may keep it alive
     });

@@ -42,6 +42,8 @@ export const SERVER_FLAGS: FlagSpec = {
     'cert',
     'key',
     'workers',
+    'metrics-port',
+    'metrics-host',
     ...SSDP_FLAG_NAMES,
   ],
   boolean: ['tcp', 'udp', 'tls', 'verbose', 'help', 'announce'],
@@ -96,6 +98,8 @@ Limits (see docs/reliability.md):
   --workers N|auto       run N server processes sharing the port (node:cluster); auto = one per
                          core (default 1). A worker that dies is logged and replaced (backoff
                          100 ms doubling, at most 5 s); only a worker that cannot start stops all
+  --metrics-port P       serve Prometheus metrics (GET /metrics) on 127.0.0.1:P; 0 picks a port
+  --metrics-host H       the address of --metrics-port (default 127.0.0.1: not the network)
   --announce             make the server discoverable with SSDP (tcp and udp only; see docs/discovery.md)
 ${SSDP_USAGE}
   --grace SECONDS        on SIGINT/SIGTERM, time to answer what was received before closing (default ${DEFAULT_GRACE_SECONDS})
@@ -139,6 +143,8 @@ const serverFlagsSchema = z
       .transform((value) => (value === 'auto' ? availableParallelism() : Number(value)))
       .pipe(z.number().min(1, allowsWorkers).max(256, allowsWorkers))
       .default(1),
+    'metrics-port': portFlag.optional(),
+    'metrics-host': hostFlag.optional(),
     announce: switchFlag,
     ...ssdpFlagShape,
     verbose: switchFlag,
@@ -151,6 +157,10 @@ const serverFlagsSchema = z
   .refine((flags) => flags.tls || (flags.cert === undefined && flags.key === undefined), { error: '--cert and --key apply to --tls only' })
   .refine((flags) => !flags.announce || !(flags.tls || flags.unix !== undefined), {
     error: '--announce supports --tcp and --udp only',
+  })
+  .refine((flags) => flags['metrics-port'] !== undefined || flags['metrics-host'] === undefined, { error: '--metrics-host applies with --metrics-port only' })
+  .refine((flags) => flags['metrics-port'] === undefined || flags.workers === 1, {
+    error: '--metrics-port serves one process: it does not aggregate --workers yet (scrape each worker instead)',
   })
   .refine((flags) => !(flags.udp && flags.framing === 'chunk'), { error: '--framing applies to stream transports only, not --udp' });
 
@@ -167,6 +177,8 @@ export type ServerRequest =
       readonly statsMs: number | undefined;
       /** Server processes sharing the port (node:cluster); 1 runs in this process. */
       readonly workers: number;
+      /** GET /metrics (Prometheus) on this address, when asked for with --metrics-port. */
+      readonly metrics: { host: string; port: number } | undefined;
       /** SSDP announcement, when asked for with --announce. */
       readonly announce: { group: string; port: number; interfaceAddress?: string } | undefined;
     };
@@ -190,6 +202,7 @@ export function parseServerArgs(argv: readonly string[]): ServerRequest {
     graceMs: Math.round(flags.grace * 1000),
     workers: flags.workers,
     announce: flags.announce ? ssdpNetwork(flags) : undefined,
+    metrics: flags['metrics-port'] === undefined ? undefined : { host: flags['metrics-host'] ?? '127.0.0.1', port: flags['metrics-port'] },
     statsMs: flags.stats === undefined ? undefined : Math.round(flags.stats * 1000),
     options: {
       transport: transportOf(flags),

@@ -41,7 +41,7 @@ export const MAY_USE: Readonly<Record<LibLayer, readonly string[]>> = {
   timing: [],
   options: ['zod'],
   stats: [],
-  observability: ['rxjs'],
+  observability: ['rxjs', 'prom-client', 'node:*'],
   policies: ['rxjs'],
   operators: ['rxjs', 'zod'],
   transport: ['rxjs', 'zod', 'node:*'],
