@@ -22,6 +22,7 @@ import { formatProfileSummary, summarizeProfile } from './cpuProfileSummary.js';
 import type { IdleResult } from './load/idleTcp.js';
 import { USAGE, parseBenchArgs, type BenchFlags } from './run/benchArgs.js';
 import { collectOutput, startChild, stopAllChildren } from './run/children.js';
+import type { ProxyBenchResult } from './proxy/proxyBench.js';
 import { formatTable } from './run/formatTable.js';
 import { describeMachine } from './run/machine.js';
 import { lastJsonLine, measure, type LoadGenerator, type MeasureSetup } from './run/measure.js';
@@ -29,7 +30,7 @@ import { buildNativeGenerator } from './run/nativeGenerator.js';
 import { Progress } from './run/Progress.js';
 import { renderSvg } from './run/renderSvg.js';
 import type { BenchReport, GeneratorInfo, IdleScenarioResult, RunSample, ScenarioResult } from './run/results.js';
-import { IDLE_SCENARIO, IDLE_SERVERS, SCENARIOS, type Scenario } from './run/scenarios.js';
+import { IDLE_SCENARIO, IDLE_SERVERS, PROXY_SCENARIO, SCENARIOS, type Scenario } from './run/scenarios.js';
 import { REPO_ROOT, SERVER_KINDS, SERVER_LABELS, YARDSTICK, startServer, type ServerKind, type StartedServer } from './run/servers.js';
 import { checkTargets, idleResult, scenarioResult } from './run/summarize.js';
 
@@ -143,6 +144,20 @@ async function runIdle(flags: BenchFlags, progress: Progress, exits: string[]): 
   return result;
 }
 
+/** The impairment proxy against a plain pipe proxy, in a child process on the servers' cores. */
+async function runProxy(flags: BenchFlags, progress: Progress): Promise<ProxyBenchResult> {
+  progress.step(`${PROXY_SCENARIO} rxnet proxy vs a plain net pipe proxy, ${flags.runs} run(s)`);
+  const child = startChild({
+    command: [process.execPath, join(REPO_ROOT, 'dist', 'bench', 'proxy', 'proxyBench.js'), '--runs', String(flags.runs), '--mebibytes', String(Math.max(20, Math.round(100 * flags.seconds)))],
+    cpus: flags.serverCpus,
+    onStderrLine: (line) => progress.note(`  proxy bench: ${line}`),
+  });
+  const { stdout } = await collectOutput(child, 300_000);
+  const result = JSON.parse(lastJsonLine(stdout)) as ProxyBenchResult;
+  progress.note(`${PROXY_SCENARIO}: adds ${result.addedP50Micros} µs at p50; throughput rxnet/plain ${result.throughputRatio.toFixed(2)}x`);
+  return result;
+}
+
 /** The native generator, built if need be; the Node one if asked for or if it cannot be built (saying why on stderr). */
 function chooseGenerator(flags: BenchFlags): { generator: LoadGenerator; info: GeneratorInfo } {
   if (flags.nodeLoad) return { generator: { kind: 'node' }, info: { kind: 'node', fallbackReason: '--node-load' } };
@@ -191,8 +206,9 @@ async function main(): Promise<number> {
   // A rate scenario needs the scenario it takes its rate from.
   const scenarios = SCENARIOS.filter((s) => wanted(s.id) || SCENARIOS.some((t) => wanted(t.id) && t.rateOf?.scenario === s.id));
   const idleWanted = wanted(IDLE_SCENARIO) && flags.idleConnections > 0;
+  const proxyWanted = wanted(PROXY_SCENARIO);
   const perScenario = flags.runs + (flags.warmupSeconds > 0 ? 1 : 0);
-  const steps = scenarios.reduce((n, s) => n + s.servers.length * perScenario, 0) + (idleWanted ? flags.runs * IDLE_SERVERS.length : 0);
+  const steps = scenarios.reduce((n, s) => n + s.servers.length * perScenario, 0) + (idleWanted ? flags.runs * IDLE_SERVERS.length : 0) + (proxyWanted ? 1 : 0);
   const { generator, info } = chooseGenerator(flags);
   const progress = new Progress(steps);
   const startedAt = new Date().toISOString();
@@ -204,6 +220,7 @@ async function main(): Promise<number> {
   const setup: MeasureSetup = { generator, loadCpus: flags.loadCpus, serverCores: flags.serverCores, progress };
   const results = await runScenarios(flags, setup, scenarios, exits);
   const idle = idleWanted ? await runIdle(flags, progress, exits) : undefined;
+  const proxy = proxyWanted ? await runProxy(flags, progress) : undefined;
   progress.done();
   const { only: _only, pin: _pin, outDir, ...settings } = flags;
   const report: BenchReport = {
@@ -214,6 +231,7 @@ async function main(): Promise<number> {
     durationSeconds: Math.round((performance.now() - t0) / 1000),
     scenarios: results,
     idle,
+    proxy,
     targets: checkTargets(results, idle),
     loadAverage: { start: round2(loadAtStart), end: round2(loadavg()[0] ?? 0) },
     exits,

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { FD_LIMIT } from './children.js';
 import { describeMachine } from './machine.js';
 import type { BenchSettings } from './results.js';
-import { IDLE_SCENARIO, SCENARIOS } from './scenarios.js';
+import { IDLE_SCENARIO, PROXY_SCENARIO, SCENARIOS } from './scenarios.js';
 import { REPO_ROOT } from './servers.js';
 
 /** `npm run bench -- --help`. */
@@ -13,7 +13,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --runs N           runs per server and scenario; the median is reported (default 3)
   --warmup S         warm-up seconds per server and scenario, not measured (default 1)
   --idle N           idle TCP connections for the memory scenario, 0 to skip (default 5000)
-  --only IDS         comma-separated scenario ids: ${[...SCENARIOS.map((s) => s.id), IDLE_SCENARIO].join(', ')}
+  --only IDS         comma-separated scenario ids: ${[...SCENARIOS.map((s) => s.id), IDLE_SCENARIO, PROXY_SCENARIO].join(', ')}
   --workers N        pass --workers N to the servers (rxnet's CLI must support it)
   --node-load        use the Node load generator even where the native one can be built
   --profile DIR      run the servers under node --cpu-prof (DIR/<server>-<transport>/) and
@@ -80,7 +80,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchFlags | undefined 
   };
   const only = values.only === undefined ? undefined : new Set(values.only.split(',').map((id) => id.trim()));
   for (const id of only ?? []) {
-    if (id !== IDLE_SCENARIO && !SCENARIOS.some((s) => s.id === id)) throw new Error(`Unknown scenario "${id}" in --only (see --help)`);
+    if (id !== IDLE_SCENARIO && id !== PROXY_SCENARIO && !SCENARIOS.some((s) => s.id === id)) throw new Error(`Unknown scenario "${id}" in --only (see --help)`);
   }
   const cores = describeMachine().cores;
   const workers = Math.round(num('workers', values.workers, 1, 1, 64));

@@ -75,6 +75,12 @@ export function formatTable(report: BenchReport): string {
       `idle TCP connections: ${int(idle.connections)}: ${perConnection.join(', ')}, rxnet/plain ${times(idle.ratio)} (server RSS delta / connections, median of ${idle.runs.rxnet?.length ?? 0})`,
     );
   }
+  const proxy = report.proxy;
+  if (proxy !== undefined) {
+    parts.push(
+      `impairment proxy, no toxic (issue 14), median of ${proxy.runs}: adds ${proxy.addedP50Micros} µs to a round trip at p50 (direct ${proxy.p50Micros.direct}, plain pipe ${proxy.p50Micros.plain}, rxnet ${proxy.p50Micros.rxnet} µs); throughput plain pipe ${proxy.throughputMiBps.plain} MiB/s, rxnet ${proxy.throughputMiBps.rxnet} MiB/s, rxnet/plain ${times(proxy.throughputRatio)}`,
+    );
+  }
   const targets: string[][] = [['target (issue 12)', 'goal', 'measured', 'met']];
   for (const t of report.targets) targets.push([t.name, t.goal, t.measured, t.met === undefined ? 'n/a' : t.met ? 'yes' : 'NO']);
   parts.push(columns(targets, 1));

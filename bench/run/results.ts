@@ -1,3 +1,4 @@
+import type { ProxyBenchResult } from '../proxy/proxyBench.js';
 import type { IdleResult } from '../load/idleTcp.js';
 import type { LoadGeneratorKind, LoadResult } from '../load/LoadOptions.js';
 import type { ServerKind } from './servers.js';
@@ -135,6 +136,8 @@ export interface BenchReport {
   readonly durationSeconds: number;
   readonly scenarios: ScenarioResult[];
   readonly idle: IdleScenarioResult | undefined;
+  /** The impairment proxy against a plain `net` pipe proxy, when run (issue 14). */
+  readonly proxy?: ProxyBenchResult | undefined;
   readonly targets: TargetCheck[];
   /** The machine's 1-minute load average when the run started and ended: above ~1 on this 2-core machine, other work competed with the bench. */
   readonly loadAverage: { readonly start: number; readonly end: number };

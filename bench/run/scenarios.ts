@@ -53,5 +53,8 @@ export const SCENARIOS: readonly Scenario[] = [
 /** The scenario id of the idle-connections memory measurement (rxnet and plain). */
 export const IDLE_SCENARIO = 'tcp-idle';
 
+/** The scenario id of the impairment proxy against a plain pipe proxy (issue 14). */
+export const PROXY_SCENARIO = 'proxy-tcp';
+
 /** The servers of the idle-connections measurement. */
 export const IDLE_SERVERS: readonly ServerKind[] = PAIR;
