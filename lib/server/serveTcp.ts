@@ -1,9 +1,14 @@
-import { mergeMap, Observable, of, switchMap, take, takeUntil, tap, NEVER, type OperatorFunction } from 'rxjs';
+import { defer, mergeMap, Observable, takeUntil, tap, type OperatorFunction } from 'rxjs';
 import type { Frame } from '../framing/Frame.js';
+import { decodeMessage } from '../framing/decodeMessage.js';
+import { LineDecoder } from '../framing/LineDecoder.js';
 import { splitLines } from '../operators/splitLines.js';
 import { splitMessages } from '../operators/splitMessages.js';
 import { listenTcp, type ListenTcpOptions } from '../transport/listenTcp.js';
 import type { TcpConnection } from '../transport/TcpConnection.js';
+import { servedUntilClosed, stoppedReading } from './connectionLifetime.js';
+import { fusedStepOf } from './fusedStep.js';
+import { serveFused, type FrameDecoder } from './serveFused.js';
 import type { Framing } from './serverOptions.js';
 import { ServerStats } from './ServerStats.js';
 
@@ -46,7 +51,9 @@ export interface ServeTcpOptions extends ListenTcpOptions {
  * answer every request in order until it completes (on TCP a silently dropped reply would make a
  * client take the next reply for it); when it completes (the peer ended, a randomCut, a graceful
  * stop), our side ends once the replies are flushed. A failing connection ends alone.
- * Unsubscribing closes the listener and every connection at once.
+ * Unsubscribing closes the listener and every connection at once. A pipeline from calcPipeline is
+ * run fused: each read is framed and answered synchronously, with one send for its replies
+ * (nothing stays in flight, so `maxInFlight` never holds reading); see serveFused.
  *
  * Example: `serveTcp({ port: 9000 }, calcPipeline()).subscribe()`
  *
@@ -72,7 +79,31 @@ export function serveTcp(options: ServeTcpOptions, pipeline: OperatorFunction<Fr
       stats.handshakingConnections = count;
       options.onHandshaking?.(count);
     },
-  }).pipe(mergeMap((connection) => serveConnection(connection, frame, pipeline, options, stats)));
+  }).pipe(
+    mergeMap((connection) => {
+      const step = fusedStepOf(pipeline);
+      if (step === undefined) return serveConnection(connection, frame, pipeline, options, stats);
+      return defer(() => {
+        countConnection(connection, options, stats);
+        return serveFused(connection, frameDecoder(options), step, options, stats);
+      });
+    }),
+  );
+}
+
+/** The framer of `options.framing`, run by hand (for a fused pipeline). */
+function frameDecoder(options: ServeTcpOptions): FrameDecoder {
+  if (options.framing !== 'chunk') return new LineDecoder(options.maxLineLength);
+  return { push: (chunk) => [decodeMessage(chunk, options.maxLineLength)], end: () => [] };
+}
+
+/** Counts an open connection until it closes, and tells onConnection. */
+function countConnection(connection: TcpConnection, options: ServeTcpOptions, stats: ServerStats): void {
+  stats.openConnections += 1;
+  connection.socket.once('close', () => {
+    stats.openConnections -= 1;
+  });
+  options.onConnection?.(connection);
 }
 
 function serveConnection(
@@ -83,21 +114,13 @@ function serveConnection(
   stats: ServerStats,
 ): Observable<never> {
   return new Observable<never>((subscriber) => {
-    const { socket } = connection;
-    stats.openConnections += 1;
-    socket.once('close', () => {
-      stats.openConnections -= 1;
-    });
-    options.onConnection?.(connection);
+    countConnection(connection, options, stats);
     const maxInFlight = options.maxInFlight ?? Number.POSITIVE_INFINITY;
     /** Arrival times (ms) of requests read and not yet answered, oldest first. */
     const arrivals: number[] = [];
     let releaseHold: (() => void) | undefined;
     // A graceful stop ends the requests once every byte already read has been framed.
-    const stopped$ = (options.stop$ ?? NEVER).pipe(
-      take(1),
-      switchMap(() => connection.stopReading?.() ?? of(undefined)),
-    );
+    const stopped$ = stoppedReading(connection, options.stop$);
 
     const replies = connection.data$.pipe(
       frame,
@@ -133,12 +156,6 @@ function serveConnection(
       },
     });
     // This connection is served until its socket has closed.
-    const onClose = (): void => subscriber.complete();
-    if (socket.destroyed) subscriber.complete();
-    else socket.once('close', onClose);
-    return () => {
-      socket.off('close', onClose);
-      subscription.unsubscribe();
-    };
+    return servedUntilClosed(connection.socket, subscriber, subscription);
   });
 }

@@ -152,7 +152,7 @@ describe('limits under hostile load (node cli/server.js)', function () {
   // table is full.
   it('keeps a flooding source limited even after more than 10,000 other sources', async function () {
     this.timeout(20000);
-    const udp = await startServer({ transport: 'udp', port: 0, udpRate: 10, udpBurst: 100 });
+    const udp = await startServer({ transport: 'udp', port: 0, udpRate: 10, udpBurst: 100, udpRateLoopback: true });
     const sockets: UdpSocket[] = [];
     try {
       const bind = async (address: string): Promise<UdpSocket> => {
