@@ -122,3 +122,55 @@ describe('the fused calc pipeline (issue 12)', () => {
     });
   }
 });
+
+describe('the fused calc pipeline when its step throws (issue 12)', () => {
+  const throwing = (): number => {
+    throw new Error('random failed');
+  };
+
+  it('destroys that TCP connection alone, counts the error and reports it', async () => {
+    const stats = new ServerStats();
+    const errors: unknown[] = [];
+    let subscription: Subscription | undefined;
+    const port = await new Promise<number>((resolve) => {
+      subscription = serveTcp(
+        { port: 0, stats, onListening: (a) => resolve(a.port), onConnectionError: (err) => errors.push(err) },
+        calcPipeline({ success: 0.5, random: throwing }),
+      ).subscribe();
+    });
+    try {
+      const socket = connect(port, '127.0.0.1');
+      socket.on('error', () => {});
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      socket.write('+,1,1\n');
+      await closed;
+      expect(stats.errors).to.equal(1);
+      expect(errors.map((e) => (e as Error).message)).to.deep.equal(['random failed']);
+    } finally {
+      subscription?.unsubscribe();
+    }
+  });
+
+  it('reports the failing UDP datagram and goes on', async () => {
+    const stats = new ServerStats();
+    const errors: unknown[] = [];
+    let subscription: Subscription | undefined;
+    const port = await new Promise<number>((resolve) => {
+      subscription = serveUdp(
+        { port: 0, stats, onListening: (a) => resolve(a.port), onDatagramError: (err) => errors.push(err) },
+        calcPipeline({ success: 0.5, random: throwing }),
+      ).subscribe();
+    });
+    const client = createSocket('udp4');
+    try {
+      client.send('+,1,1', port, '127.0.0.1');
+      client.send('+,1,1', port, '127.0.0.1');
+      for (let i = 0; i < 100 && errors.length < 2; i += 1) await sleep(2);
+      expect(stats.errors).to.equal(2);
+      expect(stats.requests).to.equal(2);
+    } finally {
+      await new Promise<void>((resolve) => client.close(() => resolve()));
+      subscription?.unsubscribe();
+    }
+  });
+});
