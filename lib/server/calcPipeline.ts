@@ -2,7 +2,7 @@ import { pipe, tap, type MonoTypeOperatorFunction, type OperatorFunction } from 
 import { isOverlong, type Frame } from '../framing/Frame.js';
 import { encodeOutcome, ERROR_REPLY } from '../protocol/encodeOutcome.js';
 import { evaluateRequest } from '../protocol/evaluateRequest.js';
-import { parseRequest } from '../protocol/parseRequest.js';
+import { matchRequest } from '../protocol/parseRequest.js';
 import type { CalcOutcome } from '../protocol/types.js';
 import { encode } from '../operators/encode.js';
 import { evaluate } from '../operators/evaluate.js';
@@ -81,8 +81,8 @@ function calcStep(
   stats?: Pick<ServerStats, 'invalid'>,
 ): FusedStep {
   return (frame) => {
-    const parsed = isOverlong(frame) ? undefined : parseRequest(frame);
-    const outcome = parsed?.ok === true ? evaluateRequest(parsed.request) : undefined;
+    const request = isOverlong(frame) ? undefined : matchRequest(frame);
+    const outcome = request === undefined ? undefined : evaluateRequest(request);
     if (outcome?.ok !== true && stats !== undefined) stats.invalid += 1;
     if (random !== undefined && !(random() < success)) return lost;
     return outcome === undefined ? ERROR_REPLY : encodeOutcome(outcome);
