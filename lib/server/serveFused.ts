@@ -1,9 +1,10 @@
-import { Observable, Subscription } from 'rxjs';
+import { Observable, of, Subscription } from 'rxjs';
 import type { Frame } from '../framing/Frame.js';
 import type { TcpConnection } from '../transport/TcpConnection.js';
-import { servedUntilClosed, stoppedReading } from './connectionLifetime.js';
+import { servedUntilClosed } from './connectionLifetime.js';
 import { CUT, type FusedStep } from './fusedStep.js';
 import type { ServerStats } from './ServerStats.js';
+import type { StopRegistry } from './StopRegistry.js';
 
 /** A framer run by hand: the frames one read completes, and those left at the end. */
 export interface FrameDecoder {
@@ -13,7 +14,6 @@ export interface FrameDecoder {
 
 /** What {@link serveFused} needs of serveTcp's options. */
 export interface ServeFusedOptions {
-  readonly stop$?: Observable<unknown>;
   readonly onConnectionError?: (err: unknown, connection: TcpConnection) => void;
 }
 
@@ -25,12 +25,13 @@ export interface ServeFusedOptions {
  * replies before it and ends the connection, and a graceful stop answers every byte already read.
  * Latency is recorded once per read (the time its replies took), for each of its replies.
  *
- * Example: `serveFused(connection, new LineDecoder(), step, options, stats)`
+ * Example: `serveFused(connection, new LineDecoder(), step, new StopRegistry(stop$), options, stats)`
  */
 export function serveFused(
   connection: TcpConnection,
   decoder: FrameDecoder,
   step: FusedStep,
+  stops: StopRegistry,
   options: ServeFusedOptions,
   stats: ServerStats,
 ): Observable<never> {
@@ -100,7 +101,7 @@ export function serveFused(
       }),
     );
     // A graceful stop ends the requests once every byte already read has been answered.
-    subscription.add(stoppedReading(connection, options.stop$).subscribe(finish));
+    subscription.add(stops.add(() => subscription.add((connection.stopReading?.() ?? of(undefined)).subscribe(finish))));
     return servedUntilClosed(connection.socket, subscriber, subscription);
   });
 }

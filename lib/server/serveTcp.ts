@@ -1,4 +1,4 @@
-import { defer, mergeMap, Observable, takeUntil, tap, type OperatorFunction } from 'rxjs';
+import { defer, finalize, mergeMap, Observable, takeUntil, tap, type OperatorFunction } from 'rxjs';
 import type { Frame } from '../framing/Frame.js';
 import { decodeMessage } from '../framing/decodeMessage.js';
 import { LineDecoder } from '../framing/LineDecoder.js';
@@ -11,6 +11,7 @@ import { fusedStepOf } from './fusedStep.js';
 import { serveFused, type FrameDecoder } from './serveFused.js';
 import type { Framing } from './serverOptions.js';
 import { ServerStats } from './ServerStats.js';
+import { StopRegistry } from './StopRegistry.js';
 
 /**
  * The largest slice of a read one connection gets framed and answered at a time; the listener's
@@ -66,7 +67,11 @@ export function serveTcp(options: ServeTcpOptions, pipeline: OperatorFunction<Fr
       : splitLines({ maxLineLength: options.maxLineLength });
   const stats = options.stats ?? new ServerStats();
   const listen = options.listen ?? listenTcp;
-  return listen({
+  const step = fusedStepOf(pipeline);
+  // One subscription to stop$ for all the connections (made at the first one, reset when the
+  // server's observable ends); the listener is made now, so a bad option throws here.
+  const stops = new StopRegistry(options.stop$);
+  const connections$ = listen({
     // Line framing is free to cut reads anywhere: slice them for fairness between connections.
     ...(options.framing === 'chunk' ? {} : { readSliceBytes: READ_SLICE_BYTES }),
     ...options,
@@ -79,15 +84,16 @@ export function serveTcp(options: ServeTcpOptions, pipeline: OperatorFunction<Fr
       stats.handshakingConnections = count;
       options.onHandshaking?.(count);
     },
-  }).pipe(
-    mergeMap((connection) => {
-      const step = fusedStepOf(pipeline);
-      if (step === undefined) return serveConnection(connection, frame, pipeline, options, stats);
-      return defer(() => {
+  });
+  if (step === undefined) return connections$.pipe(mergeMap((connection) => serveConnection(connection, frame, pipeline, options, stats)));
+  return connections$.pipe(
+    mergeMap((connection) =>
+      defer(() => {
         countConnection(connection, options, stats);
-        return serveFused(connection, frameDecoder(options), step, options, stats);
-      });
-    }),
+        return serveFused(connection, frameDecoder(options), step, stops, options, stats);
+      }),
+    ),
+    finalize(() => stops.dispose()),
   );
 }
 
