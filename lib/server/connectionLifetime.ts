@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { NEVER, of, switchMap, take, type Observable, type Subscriber, type Unsubscribable } from 'rxjs';
 import type { TcpConnection } from '../transport/TcpConnection.js';
+import type { ServerStats } from './ServerStats.js';
 
 /**
  * Completes `subscriber` once `socket` has closed (a connection is served until then); the
@@ -29,4 +30,21 @@ export function stoppedReading(connection: TcpConnection, stop$: Observable<unkn
     take(1),
     switchMap(() => connection.stopReading?.() ?? of(undefined)),
   );
+}
+
+/**
+ * Counts an open connection until it closes, and tells `onConnection`. Internal to serveTcp.
+ *
+ * Example: `countConnection(connection, options, stats)` as a connection is served.
+ */
+export function countConnection(
+  connection: TcpConnection,
+  options: { readonly onConnection?: (connection: TcpConnection) => void },
+  stats: ServerStats,
+): void {
+  stats.openConnections += 1;
+  connection.socket.once('close', () => {
+    stats.openConnections -= 1;
+  });
+  options.onConnection?.(connection);
 }

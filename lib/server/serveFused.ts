@@ -1,7 +1,7 @@
 import { Observable, of, Subscription } from 'rxjs';
 import type { Frame } from '../framing/Frame.js';
 import type { TcpConnection } from '../transport/TcpConnection.js';
-import { servedUntilClosed } from './connectionLifetime.js';
+import { countConnection, servedUntilClosed } from './connectionLifetime.js';
 import { CUT, type FusedStep } from './fusedStep.js';
 import type { ServerStats } from './ServerStats.js';
 import type { StopRegistry } from './StopRegistry.js';
@@ -14,28 +14,33 @@ export interface FrameDecoder {
 
 /** What {@link serveFused} needs of serveTcp's options. */
 export interface ServeFusedOptions {
+  readonly onConnection?: (connection: TcpConnection) => void;
   readonly onConnectionError?: (err: unknown, connection: TcpConnection) => void;
 }
 
 /**
- * Serves one connection with a fused step (internal to serveTcp): each read slice is framed,
+ * Serves one connection with a fused step (internal to serveTcp): counts it open until it
+ * closes, then each read slice is framed,
  * every frame run through `step`, and the replies joined into one send, all synchronously. So
  * nothing is in flight once a read is handled (maxInFlight never holds reading), backpressure and
  * the fair read budget work as for any pipeline (they act on reads), a {@link CUT} sends the
  * replies before it and ends the connection, and a graceful stop answers every byte already read.
  * Latency is recorded once per read (the time its replies took), for each of its replies.
  *
- * Example: `serveFused(connection, new LineDecoder(), step, new StopRegistry(stop$), options, stats)`
+ * Example: `serveFused(connection, () => new LineDecoder(), step, new StopRegistry(stop$), options, stats)`
  */
 export function serveFused(
   connection: TcpConnection,
-  decoder: FrameDecoder,
+  makeDecoder: () => FrameDecoder,
   step: FusedStep,
   stops: StopRegistry,
   options: ServeFusedOptions,
   stats: ServerStats,
 ): Observable<never> {
   return new Observable<never>((subscriber) => {
+    countConnection(connection, options, stats);
+    /** Made at the first read: an idle connection holds none. */
+    let decoder: FrameDecoder | undefined;
     let done = false;
     const subscription = new Subscription();
     /** Runs `frames` and sends their replies at once; false once the connection is to end (a cut). */
@@ -83,6 +88,7 @@ export function serveFused(
         if (done) return;
         const started = performance.now();
         try {
+          decoder ??= makeDecoder();
           if (!answer(decoder.push(chunk), started)) finish();
         } catch (err) {
           fail(err);
@@ -91,7 +97,7 @@ export function serveFused(
       complete: () => {
         if (done) return;
         try {
-          answer(decoder.end(), performance.now());
+          if (decoder !== undefined) answer(decoder.end(), performance.now());
           finish();
         } catch (err) {
           fail(err);

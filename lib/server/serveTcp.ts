@@ -1,4 +1,4 @@
-import { defer, finalize, mergeMap, Observable, takeUntil, tap, type OperatorFunction } from 'rxjs';
+import { finalize, mergeMap, Observable, takeUntil, tap, type OperatorFunction } from 'rxjs';
 import type { Frame } from '../framing/Frame.js';
 import { decodeMessage } from '../framing/decodeMessage.js';
 import { LineDecoder } from '../framing/LineDecoder.js';
@@ -6,7 +6,7 @@ import { splitLines } from '../operators/splitLines.js';
 import { splitMessages } from '../operators/splitMessages.js';
 import { listenTcp, type ListenTcpOptions } from '../transport/listenTcp.js';
 import type { TcpConnection } from '../transport/TcpConnection.js';
-import { servedUntilClosed, stoppedReading } from './connectionLifetime.js';
+import { countConnection, servedUntilClosed, stoppedReading } from './connectionLifetime.js';
 import { fusedStepOf } from './fusedStep.js';
 import { serveFused, type FrameDecoder } from './serveFused.js';
 import type { Framing } from './serverOptions.js';
@@ -87,12 +87,7 @@ export function serveTcp(options: ServeTcpOptions, pipeline: OperatorFunction<Fr
   });
   if (step === undefined) return connections$.pipe(mergeMap((connection) => serveConnection(connection, frame, pipeline, options, stats)));
   return connections$.pipe(
-    mergeMap((connection) =>
-      defer(() => {
-        countConnection(connection, options, stats);
-        return serveFused(connection, frameDecoder(options), step, stops, options, stats);
-      }),
-    ),
+    mergeMap((connection) => serveFused(connection, () => frameDecoder(options), step, stops, options, stats)),
     finalize(() => stops.dispose()),
   );
 }
@@ -101,15 +96,6 @@ export function serveTcp(options: ServeTcpOptions, pipeline: OperatorFunction<Fr
 function frameDecoder(options: ServeTcpOptions): FrameDecoder {
   if (options.framing !== 'chunk') return new LineDecoder(options.maxLineLength);
   return { push: (chunk) => [decodeMessage(chunk, options.maxLineLength)], end: () => [] };
-}
-
-/** Counts an open connection until it closes, and tells onConnection. */
-function countConnection(connection: TcpConnection, options: ServeTcpOptions, stats: ServerStats): void {
-  stats.openConnections += 1;
-  connection.socket.once('close', () => {
-    stats.openConnections -= 1;
-  });
-  options.onConnection?.(connection);
 }
 
 function serveConnection(
