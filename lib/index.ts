@@ -174,3 +174,7 @@ export { retryBudget, type RetryBudget, type RetryBudgetOptions } from './polici
 export { retryThrottle, type RetryThrottle, type RetryThrottleOptions } from './policies/retryThrottle.js';
 export { hedge, type HedgeOptions } from './policies/hedge.js';
 export { bulkhead, type Bulkhead, type BulkheadOptions } from './policies/bulkhead.js';
+// Issue 12: the fused fast path (a pipeline's synchronous per-frame step) and the UDP receive buffer.
+export { CUT, DROP, FUSED_STEP, fusedStepOf, withFusedStep, type FusedPipeline, type FusedStep } from './server/fusedStep.js';
+export { DEFAULT_RECV_BUFFER_SIZE } from './transport/bindUdp.js';
+export { matchRequest } from './protocol/parseRequest.js';
