@@ -46,7 +46,7 @@ export const SERVER_FLAGS: FlagSpec = {
     'metrics-host',
     ...SSDP_FLAG_NAMES,
   ],
-  boolean: ['tcp', 'udp', 'tls', 'verbose', 'help', 'announce'],
+  boolean: ['tcp', 'udp', 'tls', 'verbose', 'help', 'announce', 'udp-rate-loopback'],
   alias: { h: 'help', v: 'verbose' },
 };
 
@@ -95,6 +95,8 @@ Limits (see docs/reliability.md):
   --max-datagram-size N  longest UDP request in bytes (default ${SERVER_DEFAULTS.maxDatagramSize})
   --udp-rate N           UDP replies per second to one source address; 0 no limit (default ${SERVER_DEFAULTS.udpRate})
   --udp-burst N          UDP replies one source may get at once (default ${SERVER_DEFAULTS.udpBurst})
+  --udp-rate-loopback    rate-limit loopback sources too (127.0.0.0/8, ::1; by default they are
+                         not: they cannot be forged from another host)
   --workers N|auto       run N server processes sharing the port (node:cluster); auto = one per
                          core (default 1). A worker that dies is logged and replaced (backoff
                          100 ms doubling, at most 5 s); only a worker that cannot start stops all
@@ -146,6 +148,7 @@ const serverFlagsSchema = z
     'metrics-port': portFlag.optional(),
     'metrics-host': hostFlag.optional(),
     announce: switchFlag,
+    'udp-rate-loopback': switchFlag,
     ...ssdpFlagShape,
     verbose: switchFlag,
     help: switchFlag,
@@ -220,6 +223,7 @@ export function parseServerArgs(argv: readonly string[]): ServerRequest {
       maxDatagramSize: flags['max-datagram-size'],
       udpRate: flags['udp-rate'],
       udpBurst: flags['udp-burst'],
+      udpRateLoopback: flags['udp-rate-loopback'],
     },
   };
 }

@@ -1,5 +1,5 @@
-import { requestFieldsSchema, requestSchema } from './requestSchema.js';
-import type { CalcFailure, ParsedRequest } from './types.js';
+import { REQUEST_LINE, requestFieldsSchema } from './requestSchema.js';
+import type { CalcFailure, CalcRequest, Operator, ParsedRequest } from './types.js';
 
 /**
  * Parses one request line (`OP,A,B`, terminator already removed) into a typed value.
@@ -12,9 +12,23 @@ import type { CalcFailure, ParsedRequest } from './types.js';
  * @see evaluateRequest, encodeOutcome
  */
 export function parseRequest(line: string): ParsedRequest {
-  const result = requestSchema.safeParse(line);
-  if (result.success) return { ok: true, request: result.data };
-  return rejection(line);
+  const request = matchRequest(line);
+  return request === undefined ? rejection(line) : { ok: true, request };
+}
+
+/**
+ * The fast path of {@link parseRequest}: requestSchema's own pattern and finiteness rule without
+ * zod's machinery, and no failure value (zod runs only to explain a rejection, when asked).
+ *
+ * Example: `matchRequest('+,1,2')` gives `{ op: '+', a: 1, b: 2 }`; `matchRequest('x')` undefined.
+ */
+export function matchRequest(line: string): CalcRequest | undefined {
+  const match = REQUEST_LINE.exec(line);
+  if (match === null) return undefined;
+  const a = Number(match[2]);
+  const b = Number(match[3]);
+  // The pattern's first group is one of OPERATORS.
+  return Number.isFinite(a) && Number.isFinite(b) ? { op: match[1] as Operator, a, b } : undefined;
 }
 
 function rejection(line: string): CalcFailure {

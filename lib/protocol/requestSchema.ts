@@ -6,8 +6,11 @@ import { OPERATORS, type CalcRequest, type Operator } from './types.js';
 const BLANK = '[ \\t]*';
 const OPERATOR = `[${OPERATORS.map((op) => `\\${op}`).join('')}]`;
 
-/** One whole request line, `OP,A,B`, with its three fields captured. */
-const REQUEST_LINE = new RegExp(`^${BLANK}(${OPERATOR})${BLANK},${BLANK}(${numberPattern})${BLANK},${BLANK}(${numberPattern})${BLANK}$`);
+/**
+ * One whole request line, `OP,A,B`, with its three fields captured: the grammar of
+ * {@link requestSchema}, also run alone by parseRequest's fast path.
+ */
+export const REQUEST_LINE = new RegExp(`^${BLANK}(${OPERATOR})${BLANK},${BLANK}(${numberPattern})${BLANK},${BLANK}(${numberPattern})${BLANK}$`);
 
 /**
  * The zod schema of one request line, `OP,A,B` (without its line terminator): one regular

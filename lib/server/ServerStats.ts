@@ -43,6 +43,12 @@ export class ServerStats {
     this.latency.record(micros);
   }
 
+  /** Records `count` replies sent together, `micros` after their requests were read (one sample for all). */
+  repliedMany(count: number, micros: number): void {
+    this.replies += count;
+    this.latency.record(micros, count);
+  }
+
   /** A copy of the counters as they are now. */
   snapshot(): ServerStatsSnapshot {
     return {

@@ -1,5 +1,8 @@
 import { pipe, tap, type MonoTypeOperatorFunction, type OperatorFunction } from 'rxjs';
-import type { Frame } from '../framing/Frame.js';
+import { isOverlong, type Frame } from '../framing/Frame.js';
+import { encodeOutcome, ERROR_REPLY } from '../protocol/encodeOutcome.js';
+import { evaluateRequest } from '../protocol/evaluateRequest.js';
+import { matchRequest } from '../protocol/parseRequest.js';
 import type { CalcOutcome } from '../protocol/types.js';
 import { encode } from '../operators/encode.js';
 import { evaluate } from '../operators/evaluate.js';
@@ -7,6 +10,7 @@ import { parse } from '../operators/parse.js';
 import { randomCut } from '../operators/randomCut.js';
 import { randomDrop } from '../operators/randomDrop.js';
 import { isStreamTransport, type Transport } from '../transport/Transport.js';
+import { CUT, DROP, withFusedStep, type FusedPipeline, type FusedStep } from './fusedStep.js';
 import type { ServerStats } from './ServerStats.js';
 
 /** Options of {@link calcPipeline}. */
@@ -36,20 +40,51 @@ export interface CalcPipelineOptions {
  * --'+,1,1'--'/,1,0'--'x'--|   ->   --'200,2'--'300,-1'--'300,-1'--|
  * ```
  *
+ * The operator it returns also carries a fused step (see withFusedStep): serveTcp and serveUdp
+ * run it synchronously, once per read, with the same parse, evaluate and encode functions and the
+ * same random rolls, so the replies are byte for byte those of the operator chain. Composed inside
+ * a `pipe(...)` it is an ordinary operator chain again.
+ *
  * Example: `frames$.pipe(calcPipeline({ transport: 'unix', success: 0.5 }))`
  *
  * @see parse, evaluate, randomDrop, randomCut, encode
  */
-export function calcPipeline(options: CalcPipelineOptions = {}): OperatorFunction<Frame, string> {
+export function calcPipeline(options: CalcPipelineOptions = {}): FusedPipeline {
   const success = options.success ?? 1;
-  const drop: MonoTypeOperatorFunction<CalcOutcome> =
-    options.transport === undefined || isStreamTransport(options.transport)
-      ? randomCut(success, options.random)
-      : randomDrop(success, options.random);
+  const random = options.random ?? Math.random;
+  const cuts = options.transport === undefined || isStreamTransport(options.transport);
+  const drop: MonoTypeOperatorFunction<CalcOutcome> = cuts ? randomCut(success, random) : randomDrop(success, random);
   const stats = options.stats;
-  if (stats === undefined) return pipe(parse(), evaluate(), drop, encode());
-  const countInvalid = tap((outcome: CalcOutcome) => {
-    if (!outcome.ok) stats.invalid += 1;
-  });
-  return pipe(parse(), evaluate(), countInvalid, drop, encode());
+  const chain: OperatorFunction<Frame, string> =
+    stats === undefined
+      ? pipe(parse(), evaluate(), drop, encode())
+      : pipe(
+          parse(),
+          evaluate(),
+          tap((outcome: CalcOutcome) => {
+            if (!outcome.ok) stats.invalid += 1;
+          }),
+          drop,
+          encode(),
+        );
+  // The operators roll for every value; with success 1 and Math.random a roll always passes and
+  // its number is unobservable, so the step skips it. A given `random` is called just as often.
+  const rolls = success < 1 || options.random !== undefined;
+  return withFusedStep(chain, calcStep(success, rolls ? random : undefined, cuts ? CUT : DROP, stats));
+}
+
+/** The chain above as one function: parse, evaluate, count, roll (unless `random` is undefined), encode. */
+function calcStep(
+  success: number,
+  random: (() => number) | undefined,
+  lost: typeof CUT | typeof DROP,
+  stats?: Pick<ServerStats, 'invalid'>,
+): FusedStep {
+  return (frame) => {
+    const request = isOverlong(frame) ? undefined : matchRequest(frame);
+    const outcome = request === undefined ? undefined : evaluateRequest(request);
+    if (outcome?.ok !== true && stats !== undefined) stats.invalid += 1;
+    if (random !== undefined && !(random() < success)) return lost;
+    return outcome === undefined ? ERROR_REPLY : encodeOutcome(outcome);
+  };
 }

@@ -1,11 +1,17 @@
-import { mergeMap, Observable, of, switchMap, take, takeUntil, tap, NEVER, type OperatorFunction } from 'rxjs';
+import { finalize, mergeMap, Observable, takeUntil, tap, type OperatorFunction } from 'rxjs';
 import type { Frame } from '../framing/Frame.js';
+import { decodeMessage } from '../framing/decodeMessage.js';
+import { LineDecoder } from '../framing/LineDecoder.js';
 import { splitLines } from '../operators/splitLines.js';
 import { splitMessages } from '../operators/splitMessages.js';
 import { listenTcp, type ListenTcpOptions } from '../transport/listenTcp.js';
 import type { TcpConnection } from '../transport/TcpConnection.js';
+import { countConnection, servedUntilClosed, stoppedReading } from './connectionLifetime.js';
+import { fusedStepOf } from './fusedStep.js';
+import { serveFused, type FrameDecoder } from './serveFused.js';
 import type { Framing } from './serverOptions.js';
 import { ServerStats } from './ServerStats.js';
+import { StopRegistry } from './StopRegistry.js';
 
 /**
  * The largest slice of a read one connection gets framed and answered at a time; the listener's
@@ -46,7 +52,9 @@ export interface ServeTcpOptions extends ListenTcpOptions {
  * answer every request in order until it completes (on TCP a silently dropped reply would make a
  * client take the next reply for it); when it completes (the peer ended, a randomCut, a graceful
  * stop), our side ends once the replies are flushed. A failing connection ends alone.
- * Unsubscribing closes the listener and every connection at once.
+ * Unsubscribing closes the listener and every connection at once. A pipeline from calcPipeline is
+ * run fused: each read is framed and answered synchronously, with one send for its replies
+ * (nothing stays in flight, so `maxInFlight` never holds reading); see serveFused.
  *
  * Example: `serveTcp({ port: 9000 }, calcPipeline()).subscribe()`
  *
@@ -59,7 +67,11 @@ export function serveTcp(options: ServeTcpOptions, pipeline: OperatorFunction<Fr
       : splitLines({ maxLineLength: options.maxLineLength });
   const stats = options.stats ?? new ServerStats();
   const listen = options.listen ?? listenTcp;
-  return listen({
+  const step = fusedStepOf(pipeline);
+  // One subscription to stop$ for all the connections (made at the first one, reset when the
+  // server's observable ends); the listener is made now, so a bad option throws here.
+  const stops = new StopRegistry(options.stop$);
+  const connections$ = listen({
     // Line framing is free to cut reads anywhere: slice them for fairness between connections.
     ...(options.framing === 'chunk' ? {} : { readSliceBytes: READ_SLICE_BYTES }),
     ...options,
@@ -72,7 +84,18 @@ export function serveTcp(options: ServeTcpOptions, pipeline: OperatorFunction<Fr
       stats.handshakingConnections = count;
       options.onHandshaking?.(count);
     },
-  }).pipe(mergeMap((connection) => serveConnection(connection, frame, pipeline, options, stats)));
+  });
+  if (step === undefined) return connections$.pipe(mergeMap((connection) => serveConnection(connection, frame, pipeline, options, stats)));
+  return connections$.pipe(
+    mergeMap((connection) => serveFused(connection, () => frameDecoder(options), step, stops, options, stats)),
+    finalize(() => stops.dispose()),
+  );
+}
+
+/** The framer of `options.framing`, run by hand (for a fused pipeline). */
+function frameDecoder(options: ServeTcpOptions): FrameDecoder {
+  if (options.framing !== 'chunk') return new LineDecoder(options.maxLineLength);
+  return { push: (chunk) => [decodeMessage(chunk, options.maxLineLength)], end: () => [] };
 }
 
 function serveConnection(
@@ -83,21 +106,13 @@ function serveConnection(
   stats: ServerStats,
 ): Observable<never> {
   return new Observable<never>((subscriber) => {
-    const { socket } = connection;
-    stats.openConnections += 1;
-    socket.once('close', () => {
-      stats.openConnections -= 1;
-    });
-    options.onConnection?.(connection);
+    countConnection(connection, options, stats);
     const maxInFlight = options.maxInFlight ?? Number.POSITIVE_INFINITY;
     /** Arrival times (ms) of requests read and not yet answered, oldest first. */
     const arrivals: number[] = [];
     let releaseHold: (() => void) | undefined;
     // A graceful stop ends the requests once every byte already read has been framed.
-    const stopped$ = (options.stop$ ?? NEVER).pipe(
-      take(1),
-      switchMap(() => connection.stopReading?.() ?? of(undefined)),
-    );
+    const stopped$ = stoppedReading(connection, options.stop$);
 
     const replies = connection.data$.pipe(
       frame,
@@ -133,12 +148,6 @@ function serveConnection(
       },
     });
     // This connection is served until its socket has closed.
-    const onClose = (): void => subscriber.complete();
-    if (socket.destroyed) subscriber.complete();
-    else socket.once('close', onClose);
-    return () => {
-      socket.off('close', onClose);
-      subscription.unsubscribe();
-    };
+    return servedUntilClosed(connection.socket, subscriber, subscription);
   });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_LINE_LENGTH, MIN_MAX_LINE_LENGTH } from '../framing/Frame.js';
 import { validateOptions } from '../options/validateOptions.js';
+import { DEFAULT_RECV_BUFFER_SIZE } from '../transport/bindUdp.js';
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS } from '../transport/guardHandshakes.js';
 import { ADDRESS_PATH, TRANSPORT_REGISTRY, TRANSPORTS, type Transport } from '../transport/Transport.js';
 
@@ -47,6 +48,10 @@ export interface ServerOptions {
   readonly udpRate: number;
   /** UDP: the burst of replies one source may get at once. Defaults to 2,000. */
   readonly udpBurst: number;
+  /** UDP: rate-limit loopback sources too (127.0.0.0/8, ::1), which cannot be forged from another host. Defaults to false. */
+  readonly udpRateLoopback: boolean;
+  /** UDP: the receive buffer to ask the kernel for, in bytes (capped by net.core.rmem_max). Defaults to 4 MiB. */
+  readonly recvBufferSize: number;
 }
 
 /** The defaults every server starts from. */
@@ -65,6 +70,8 @@ export const SERVER_DEFAULTS: ServerOptions = Object.freeze({
   maxDatagramSize: DEFAULT_MAX_LINE_LENGTH,
   udpRate: 1000,
   udpBurst: 2000,
+  udpRateLoopback: false,
+  recvBufferSize: DEFAULT_RECV_BUFFER_SIZE,
 });
 
 /** One message per option: what it allows. zod reports it as the message. */
@@ -97,6 +104,8 @@ const serverOptionsSchema = z.strictObject({
   maxDatagramSize: count(1, 65_507),
   udpRate: count(0, 1_000_000_000),
   udpBurst: count(1, 1_000_000_000),
+  udpRateLoopback: z.boolean(allows('true or false')),
+  recvBufferSize: count(1, 1 << 30),
 })
   .refine((o) => o.transport !== 'tls' || (o.cert !== undefined && o.key !== undefined), {
     error: 'transport tls needs cert and key',

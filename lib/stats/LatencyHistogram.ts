@@ -23,11 +23,11 @@ export class LatencyHistogram {
     return this.total;
   }
 
-  /** Records one latency, in microseconds. */
-  record(micros: number): void {
+  /** Records one latency, in microseconds; `times` records it that many times (a batch's replies). */
+  record(micros: number, times = 1): void {
     const bucket = micros <= 1 ? 0 : Math.min(BUCKET_COUNT - 1, Math.floor(Math.log2(micros) * BUCKETS_PER_DOUBLING));
-    this.counts[bucket] = (this.counts[bucket] ?? 0) + 1;
-    this.total += 1;
+    this.counts[bucket] = (this.counts[bucket] ?? 0) + times;
+    this.total += times;
   }
 
   /** The latency under which a fraction `q` (0-1) of the recorded ones fall, in µs (the bucket's upper bound); 0 when empty. */

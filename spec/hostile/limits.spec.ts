@@ -78,7 +78,7 @@ describe('limits under hostile load (node cli/server.js)', function () {
   });
 
   it('--udp-rate 100 --udp-burst 200: a flooding source gets its burst and the rate, another source all its answers', async () => {
-    server = await startServerProcess(['--udp', '--udp-rate', '100', '--udp-burst', '200', '--stats', '0.1']);
+    server = await startServerProcess(['--udp', '--udp-rate', '100', '--udp-burst', '200', '--udp-rate-loopback', '--stats', '0.1']);
     const port = server.port;
     const flooder = createSocket('udp4');
     let replies = 0;
@@ -152,7 +152,7 @@ describe('limits under hostile load (node cli/server.js)', function () {
   // table is full.
   it('keeps a flooding source limited even after more than 10,000 other sources', async function () {
     this.timeout(20000);
-    const udp = await startServer({ transport: 'udp', port: 0, udpRate: 10, udpBurst: 100 });
+    const udp = await startServer({ transport: 'udp', port: 0, udpRate: 10, udpBurst: 100, udpRateLoopback: true });
     const sockets: UdpSocket[] = [];
     try {
       const bind = async (address: string): Promise<UdpSocket> => {

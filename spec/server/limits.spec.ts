@@ -77,7 +77,7 @@ describe('server limits', () => {
 
   describe('udpRate', () => {
     it('answers a source its burst, then rate-limits it and counts what it refused', async () => {
-      const server = await startServer({ port: 0, transport: 'udp', udpRate: 1, udpBurst: 5 });
+      const server = await startServer({ port: 0, transport: 'udp', udpRate: 1, udpBurst: 5, udpRateLoopback: true });
       const probe = await openUdpProbe();
       for (let i = 0; i < 20; i += 1) probe.send(`+,${i},0`, server.address.port);
       const answered = await probe.waitFor(20, 300);
@@ -88,7 +88,7 @@ describe('server limits', () => {
     });
 
     it('limits each source separately', async () => {
-      const server = await startServer({ port: 0, transport: 'udp', udpRate: 1, udpBurst: 2 });
+      const server = await startServer({ port: 0, transport: 'udp', udpRate: 1, udpBurst: 2, udpRateLoopback: true });
       const a = await openUdpProbe();
       const b = await openUdpProbe();
       // Both probes share 127.0.0.1: the limit is per address, so together they get the burst.

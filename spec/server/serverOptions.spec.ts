@@ -34,6 +34,8 @@ describe('resolveServerOptions', () => {
         maxDatagramSize: 4096,
         udpRate: 1000,
         udpBurst: 2000,
+        udpRateLoopback: false,
+        recvBufferSize: 4 * 1024 * 1024,
       });
     });
 
