@@ -264,7 +264,7 @@ export { reorder, type ReorderOptions } from './proxy/toxics/reorder.js';
 export { corrupt, type CorruptOptions } from './proxy/toxics/corrupt.js';
 
 // --- Observability: wire logging (Reactor Netty's wiretap) ---
-export { wiretap, WIRETAP_FORMATS, type WiretapFormat, type WireDirection, type WiretapOptions } from './observability/wiretap.js';
+export { wiretap, formatWireEntry, WIRETAP_FORMATS, type WiretapFormat, type WireDirection, type WiretapOptions } from './observability/wiretap.js';
 export { formatHexdump } from './observability/formatHexdump.js';
 export { formatWireText } from './observability/formatWireText.js';
 export { counterMetrics, type CounterMetricsOptions, type ServedCounters } from './observability/counterMetrics.js';
@@ -273,3 +273,4 @@ export { serveMetrics, type ServeMetricsOptions, type MetricsEndpoint } from './
 export { CUT, DROP, FUSED_STEP, fusedStepOf, withFusedStep, type FusedPipeline, type FusedStep } from './server/fusedStep.js';
 export { DEFAULT_RECV_BUFFER_SIZE } from './transport/bindUdp.js';
 export { matchRequest } from './protocol/parseRequest.js';
+export { wiretapConnection, wiretapDatagram, type WiretapSettings } from './server/wiretapConnection.js';

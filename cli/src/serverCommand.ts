@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { pipe, tap, type OperatorFunction } from 'rxjs';
 import {
   FRAMINGS,
+  WIRETAP_FORMATS,
   MIN_MAX_LINE_LENGTH,
   SERVER_DEFAULTS,
   calcPipeline,
@@ -14,6 +15,7 @@ import {
   type RunningServer,
   type ServerOptions,
   type ServerStatsSnapshot,
+  type WiretapFormat,
 } from '../../lib/index.js';
 import { choiceFlag, hostFlag, integerFlag, numberFlag, portFlag, switchFlag } from './flagSchemas.js';
 import { parseFlags, type FlagSpec } from './parseFlags.js';
@@ -43,6 +45,7 @@ export const SERVER_FLAGS: FlagSpec = {
     'key',
     'workers',
     'metrics-port',
+    'wiretap',
     'metrics-host',
     ...SSDP_FLAG_NAMES,
   ],
@@ -100,6 +103,8 @@ Limits (see docs/reliability.md):
   --workers N|auto       run N server processes sharing the port (node:cluster); auto = one per
                          core (default 1). A worker that dies is logged and replaced (backoff
                          100 ms doubling, at most 5 s); only a worker that cannot start stops all
+  --wiretap text|hex     log the bytes of every connection or datagram on stderr (time, direction,
+                         peer, length, then escaped text or hexdump -C lines); off by default
   --metrics-port P       serve Prometheus metrics (GET /metrics) on 127.0.0.1:P; 0 picks a port
   --metrics-host H       the address of --metrics-port (default 127.0.0.1: not the network)
   --announce             make the server discoverable with SSDP (tcp and udp only; see docs/discovery.md)
@@ -146,6 +151,7 @@ const serverFlagsSchema = z
       .pipe(z.number().min(1, allowsWorkers).max(256, allowsWorkers))
       .default(1),
     'metrics-port': portFlag.optional(),
+    wiretap: choiceFlag(WIRETAP_FORMATS).optional(),
     'metrics-host': hostFlag.optional(),
     announce: switchFlag,
     'udp-rate-loopback': switchFlag,
@@ -180,6 +186,8 @@ export type ServerRequest =
       readonly statsMs: number | undefined;
       /** Server processes sharing the port (node:cluster); 1 runs in this process. */
       readonly workers: number;
+      /** Log every connection's or datagram's bytes on stderr in this form (--wiretap). */
+      readonly wiretap: WiretapFormat | undefined;
       /** GET /metrics (Prometheus) on this address, when asked for with --metrics-port. */
       readonly metrics: { host: string; port: number } | undefined;
       /** SSDP announcement, when asked for with --announce. */
@@ -205,6 +213,7 @@ export function parseServerArgs(argv: readonly string[]): ServerRequest {
     graceMs: Math.round(flags.grace * 1000),
     workers: flags.workers,
     announce: flags.announce ? ssdpNetwork(flags) : undefined,
+    wiretap: flags.wiretap,
     metrics: flags['metrics-port'] === undefined ? undefined : { host: flags['metrics-host'] ?? '127.0.0.1', port: flags['metrics-port'] },
     statsMs: flags.stats === undefined ? undefined : Math.round(flags.stats * 1000),
     options: {
@@ -290,6 +299,7 @@ export async function runServer(
 ): Promise<RunningServer> {
   const pipeline = request.verbose ? verbosePipeline(request.options, err) : undefined;
   const server = await startServer(request.options, pipeline, {
+    ...(request.wiretap === undefined ? {} : { wiretap: { format: request.wiretap, log: err } }),
     onError: request.verbose ? (e) => err(`connection error: ${e instanceof Error ? e.message : String(e)}`) : undefined,
   });
   out(`listening ${server.transport} ${formatAddress(server.address)}`);

@@ -37,13 +37,23 @@ export interface WiretapOptions {
  *
  * @see formatHexdump, formatWireText
  */
-export function wiretap(options: WiretapOptions): MonoTypeOperatorFunction<Uint8Array> {
+export function wiretap<T extends Uint8Array>(options: WiretapOptions): MonoTypeOperatorFunction<T> {
   const format = options.format ?? 'text';
   const direction = options.direction ?? 'in';
   const scheduler = options.scheduler ?? asyncScheduler;
-  return tap((chunk: Uint8Array) => {
-    const when = new Date(scheduler.now()).toISOString();
-    const body = format === 'hex' ? formatHexdump(chunk) : formatWireText(chunk);
-    options.log(`${when} ${direction} ${options.peer} ${chunk.length} B\n${body}`);
-  });
+  return tap((chunk: T) => options.log(formatWireEntry(chunk, { format, direction, peer: options.peer, now: scheduler.now() })));
+}
+
+/**
+ * One wiretap log entry: a header line (ISO time, direction, peer, length) and the bytes.
+ *
+ * Example: `formatWireEntry(Buffer.from('+,1,1\n'), { format: 'text', direction: 'in', peer: 'p', now: 0 })`
+ * is `'1970-01-01T00:00:00.000Z in p 6 B\n+,1,1\\n'`.
+ */
+export function formatWireEntry(
+  bytes: Uint8Array,
+  entry: { readonly format: WiretapFormat; readonly direction: WireDirection; readonly peer: string; readonly now: number },
+): string {
+  const body = entry.format === 'hex' ? formatHexdump(bytes) : formatWireText(bytes);
+  return `${new Date(entry.now).toISOString()} ${entry.direction} ${entry.peer} ${bytes.length} B\n${body}`;
 }

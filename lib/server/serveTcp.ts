@@ -1,4 +1,4 @@
-import { finalize, mergeMap, Observable, takeUntil, tap, type OperatorFunction } from 'rxjs';
+import { map, finalize, mergeMap, Observable, takeUntil, tap, type OperatorFunction } from 'rxjs';
 import type { Frame } from '../framing/Frame.js';
 import { decodeMessage } from '../framing/decodeMessage.js';
 import { LineDecoder } from '../framing/LineDecoder.js';
@@ -8,6 +8,7 @@ import { listenTcp, type ListenTcpOptions } from '../transport/listenTcp.js';
 import type { TcpConnection } from '../transport/TcpConnection.js';
 import { countConnection, servedUntilClosed, stoppedReading } from './connectionLifetime.js';
 import { fusedStepOf } from './fusedStep.js';
+import { wiretapConnection, type WiretapSettings } from './wiretapConnection.js';
 import { serveFused, type FrameDecoder } from './serveFused.js';
 import type { Framing } from './serverOptions.js';
 import { ServerStats } from './ServerStats.js';
@@ -42,6 +43,8 @@ export interface ServeTcpOptions extends ListenTcpOptions {
   readonly listen?: (options: ListenTcpOptions) => Observable<TcpConnection>;
   /** Called with each accepted connection before it is served (for socket options, tests). */
   readonly onConnection?: (connection: TcpConnection) => void;
+  /** Logs every connection's bytes, in and out (`--wiretap`). Defaults to none, at no cost. */
+  readonly wiretap?: WiretapSettings;
   /** Called when one connection fails (`ECONNRESET`, a throwing pipeline...); the server goes on. */
   readonly onConnectionError?: (err: unknown, connection: TcpConnection) => void;
 }
@@ -85,8 +88,10 @@ export function serveTcp(options: ServeTcpOptions, pipeline: OperatorFunction<Fr
       options.onHandshaking?.(count);
     },
   });
-  if (step === undefined) return connections$.pipe(mergeMap((connection) => serveConnection(connection, frame, pipeline, options, stats)));
-  return connections$.pipe(
+  const tap = options.wiretap;
+  const tapped$ = tap === undefined ? connections$ : connections$.pipe(map((connection) => wiretapConnection(connection, tap)));
+  if (step === undefined) return tapped$.pipe(mergeMap((connection) => serveConnection(connection, frame, pipeline, options, stats)));
+  return tapped$.pipe(
     mergeMap((connection) => serveFused(connection, () => frameDecoder(options), step, stops, options, stats)),
     finalize(() => stops.dispose()),
   );

@@ -4,11 +4,14 @@ import { decodeMessage } from '../framing/decodeMessage.js';
 import { TokenBuckets } from '../timing/TokenBuckets.js';
 import { bindUdp, type BindUdpOptions, type Datagram } from '../transport/bindUdp.js';
 import { fusedStepOf, type FusedStep } from './fusedStep.js';
+import { wiretapDatagram, type WiretapSettings } from './wiretapConnection.js';
 import { isLoopbackAddress } from './isLoopbackAddress.js';
 import { ServerStats } from './ServerStats.js';
 
 /** Options of {@link serveUdp}. */
 export interface ServeUdpOptions extends BindUdpOptions {
+  /** Logs every datagram, in and out (`--wiretap`). Defaults to none, at no cost. */
+  readonly wiretap?: WiretapSettings;
   /** The longest request datagram, in bytes, without a trailing newline; a longer one gets `300,-1`. Defaults to 4096. */
   readonly maxDatagramSize?: number;
   /**
@@ -121,7 +124,10 @@ export function serveUdp(options: ServeUdpOptions, pipeline: OperatorFunction<Fr
       }
     };
 
-    const socket = bindUdp(options).subscribe({ next: step === undefined ? serveDatagram : (datagram) => serveFused(datagram, step), error: (err: unknown) => subscriber.error(err) });
+    const serve = step === undefined ? serveDatagram : (datagram: Datagram) => serveFused(datagram, step);
+    const tap = options.wiretap;
+    const next = tap === undefined ? serve : (datagram: Datagram) => serve(wiretapDatagram(datagram, tap));
+    const socket = bindUdp(options).subscribe({ next, error: (err: unknown) => subscriber.error(err) });
     const stop = options.stop$?.subscribe(() => {
       stopping = true;
       completeIfDrained();

@@ -7,6 +7,7 @@ import { formatEndpoint, type SocketAddress } from '../transport/SocketAddress.j
 import type { TcpConnection } from '../transport/TcpConnection.js';
 import { isStreamTransport } from '../transport/Transport.js';
 import { calcPipeline } from './calcPipeline.js';
+import type { WiretapSettings } from './wiretapConnection.js';
 import { serveTcp } from './serveTcp.js';
 import { serveUdp } from './serveUdp.js';
 import { resolveServerOptions, type ServerOptions, type Transport } from './serverOptions.js';
@@ -57,6 +58,8 @@ function streamListener(options: Readonly<ServerOptions>): (o: ListenTcpOptions)
 export interface ServerHooks {
   /** Called when one connection or datagram fails; the server goes on. */
   readonly onError?: (err: unknown) => void;
+  /** Logs every connection's or datagram's bytes, in and out (`--wiretap text|hex`). */
+  readonly wiretap?: WiretapSettings;
 }
 
 /**
@@ -136,6 +139,7 @@ export function startServer(
               map(() => stats.snapshot()),
             ),
         }),
+      ...(hooks.wiretap === undefined ? {} : { wiretap: hooks.wiretap }),
       onConnectionError: (err: unknown) => hooks.onError?.(err),
       onDatagramError: (err: unknown) => hooks.onError?.(err),
       onSendError: (err: unknown) => {
