@@ -68,6 +68,9 @@ export function createTcpConnection(
   let reading = false;
   /** Text sent during this tick; written as one string on the next tick (one write, no writev). */
   let pendingText = '';
+  /** Once bytes are sent in a tick, everything of that tick as bytes, in order (pendingText then stays empty). */
+  let pendingBytes: Uint8Array[] | undefined;
+  let pendingBytesLength = 0;
   let flushScheduled = false;
   /** Reasons to stop reading now (a full write buffer, too many requests in flight...). */
   let holds = 0;
@@ -96,7 +99,7 @@ export function createTcpConnection(
   socket.once('close', () => socket.off('error', swallowError));
 
   /** Nothing holds reading, and the replies so far fit under the write high-water mark. */
-  const mayHandOn = (): boolean => holds === 0 && pendingText.length + socket.writableLength < socket.writableHighWaterMark;
+  const mayHandOn = (): boolean => holds === 0 && pendingText.length + pendingBytesLength + socket.writableLength < socket.writableHighWaterMark;
   /**
    * Reads while someone subscribes to data$, nothing holds it and no read bytes wait (those wait
    * in the budget's queue while they may be handed on); once our side ended, reads to discard.
@@ -164,8 +167,14 @@ export function createTcpConnection(
   const flush = (): void => {
     flushScheduled = false;
     const text = pendingText;
+    const bytes = pendingBytes;
     pendingText = '';
-    if (text.length > 0 && socket.writable) write(text);
+    pendingBytes = undefined;
+    pendingBytesLength = 0;
+    if (socket.writable) {
+      if (bytes !== undefined) write(bytes.length === 1 ? (bytes[0] as Uint8Array) : Buffer.concat(bytes));
+      else if (text.length > 0) write(text);
+    }
     if (rest !== undefined && !queued) applyFlow(); // the written replies may have made room
   };
   const onDrain = (): void => {
@@ -255,12 +264,19 @@ export function createTcpConnection(
     data$,
     send(data) {
       if (!socket.writable) return;
-      if (typeof data !== 'string') {
-        flush(); // text sent earlier in this tick goes first
-        write(data);
-        return;
+      if (typeof data === 'string' && pendingBytes === undefined) {
+        pendingText += data; // the calc path: text only, joined into one string
+      } else {
+        // Bytes in this tick: everything of the tick is kept as bytes, in order, and written as one.
+        if (pendingBytes === undefined) {
+          pendingBytes = pendingText.length > 0 ? [Buffer.from(pendingText)] : [];
+          pendingBytesLength = pendingBytes[0]?.length ?? 0;
+          pendingText = '';
+        }
+        const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+        pendingBytes.push(bytes);
+        pendingBytesLength += bytes.length;
       }
-      pendingText += data;
       if (!flushScheduled) {
         flushScheduled = true;
         process.nextTick(flush);
