@@ -43,7 +43,10 @@ export interface TcpConnection {
    * without it a graceful stop answers only what was framed.
    */
   stopReading?(): Observable<void>;
-  /** Closes the connection at once. Safe to call more than once. */
+  /**
+   * Closes the connection at once: what was sent before is handed to the socket first (it goes
+   * out if the kernel takes it now), nothing after. Safe to call more than once.
+   */
   destroy(): void;
 }
 
@@ -293,6 +296,8 @@ export function createTcpConnection(
     hold,
     stopReading,
     destroy() {
+      if (socket.destroyed) return;
+      flush(); // what was sent before is handed to the socket first, as a write in the same tick would be
       socket.destroy();
     },
   };

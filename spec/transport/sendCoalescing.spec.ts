@@ -56,4 +56,17 @@ describe('TcpConnection#send', () => {
       await close();
     }
   });
+
+  it('hands what was sent in this tick to the socket before a destroy (a codec error right after a reply)', async () => {
+    const { ours, peer, close } = await pair();
+    try {
+      const connection = createTcpConnection(ours, 1);
+      const received = new Promise<Buffer>((resolve) => peer.once('data', resolve));
+      connection.send(Buffer.from('ok'));
+      connection.destroy();
+      expect((await received).toString()).to.equal('ok');
+    } finally {
+      await close();
+    }
+  });
 });
