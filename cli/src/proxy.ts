@@ -1,4 +1,4 @@
-import { formatAddress, startProxyServer } from '../../lib/index.js';
+import { formatAddress, RxnetConnectionError, serveMetrics, startProxyServer, type MetricsEndpoint } from '../../lib/index.js';
 import { packageVersion } from './packageVersion.js';
 import { parseProxyArgs, proxyUsage } from './proxyCommand.js';
 import { EXIT_OK, runMain } from './runMain.js';
@@ -24,12 +24,24 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
   if (!/^(127\.|\[::1\]|\[::ffff:127\.)/.test(address)) {
     process.stderr.write(`rxnet proxy: warning: the API listens on ${address}; anyone who reaches it can redirect traffic\n`);
   }
+  let metrics: MetricsEndpoint | undefined;
+  if (request.metrics !== undefined) {
+    try {
+      metrics = await serveMetrics({ registry: server.metrics, ...request.metrics });
+    } catch (err) {
+      await server.close();
+      const where = `${request.metrics.host}:${request.metrics.port}`;
+      throw new RxnetConnectionError(`Cannot serve metrics on ${where}: ${err instanceof Error ? err.message : String(err)}`, { address: where }, { cause: err });
+    }
+    const at = formatAddress({ address: request.metrics.host, port: metrics.port, family: request.metrics.host.includes(':') ? 'IPv6' : 'IPv4' });
+    process.stderr.write(`metrics http ${at}/metrics\n`);
+  }
   process.stdout.write(`listening http ${address}\n`);
   const shutdown = (): void => {
     process.off('SIGINT', shutdown);
     process.off('SIGTERM', shutdown);
     setTimeout(() => process.exit(EXIT_OK), SHUTDOWN_DEADLINE_MS).unref();
-    void server.close().then(() => {
+    void Promise.all([metrics?.close(), server.close()]).then(() => {
       process.exitCode = EXIT_OK;
     });
   };

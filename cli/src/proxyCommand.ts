@@ -7,7 +7,7 @@ import { UsageError } from './runMain.js';
 
 /** The proxy command's flags. */
 export const PROXY_FLAGS: FlagSpec = {
-  string: ['host', 'port', 'config'],
+  string: ['host', 'port', 'config', 'metrics-port', 'metrics-host'],
   boolean: ['allow-remote', 'help'],
   alias: { h: 'help' },
 };
@@ -20,7 +20,7 @@ export const PROXY_FLAGS: FlagSpec = {
  * @param program defaults to how this process was started, plus ` proxy`.
  */
 export function proxyUsage(program = `${programName()} proxy`): string {
-  return `Usage: ${program} [--host H] [--port P] [--config FILE] [--allow-remote]
+  return `Usage: ${program} [--host H] [--port P] [--config FILE] [--allow-remote] [--metrics-port P]
 
 Serves toxiproxy's HTTP control API: create proxies (TCP, or UDP with "protocol": "udp") and
 add toxics (latency, bandwidth, timeout, reset_peer, slicer, limit_data, slow_close,
@@ -31,6 +31,8 @@ Prints one line, "listening http HOST:PORT", once ready; SIGINT or SIGTERM stops
   --port P          the API's port, 0 for a free one (default 8474, toxiproxy's)
   --config FILE     proxies to create at start: a JSON array, as POST /populate takes
   --allow-remote    allow --host to be other than loopback (anyone who reaches the API can redirect traffic)
+  --metrics-port P  also serve the proxies' Prometheus metrics (GET /metrics) on 127.0.0.1:P
+  --metrics-host H  the address of --metrics-port (default 127.0.0.1)
   -h, --help        print this help
   --version         print rxnet's version
 
@@ -45,13 +47,23 @@ const proxyFlagsSchema = z.strictObject({
   port: portFlag.default(8474),
   config: z.string({ error: 'a file path' }).min(1, { error: 'a file path' }).optional(),
   'allow-remote': switchFlag,
+  'metrics-port': portFlag.optional(),
+  'metrics-host': hostFlag.optional(),
   help: switchFlag,
-});
+}).refine((flags) => flags['metrics-port'] !== undefined || flags['metrics-host'] === undefined, { error: '--metrics-host applies with --metrics-port only' });
 
 /** What the proxy command was asked to do. */
 export type ProxyRequest =
   | { readonly help: true }
-  | { readonly help: false; readonly host: string; readonly port: number; readonly allowRemote: boolean; readonly populate: unknown };
+  | {
+      readonly help: false;
+      readonly host: string;
+      readonly port: number;
+      readonly allowRemote: boolean;
+      readonly populate: unknown;
+      /** GET /metrics on this address too, when asked for with --metrics-port. */
+      readonly metrics: { host: string; port: number } | undefined;
+    };
 
 /**
  * Parses the proxy command's argv, reading `--config` (a JSON array of proxies).
@@ -64,7 +76,14 @@ export function parseProxyArgs(argv: readonly string[]): ProxyRequest {
   const { flags, positionals } = parseFlags(argv, PROXY_FLAGS, proxyFlagsSchema);
   if (flags.help) return { help: true };
   if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}" (see --help)`);
-  return { help: false, host: flags.host, port: flags.port, allowRemote: flags['allow-remote'], populate: flags.config === undefined ? undefined : readConfig(flags.config) };
+  return {
+    help: false,
+    host: flags.host,
+    port: flags.port,
+    allowRemote: flags['allow-remote'],
+    populate: flags.config === undefined ? undefined : readConfig(flags.config),
+    metrics: flags['metrics-port'] === undefined ? undefined : { host: flags['metrics-host'] ?? '127.0.0.1', port: flags['metrics-port'] },
+  };
 }
 
 /** The parsed JSON of a --config file; one line naming the file when it cannot be read or parsed. */

@@ -7,6 +7,7 @@ import { handleProxyApi } from './proxyApi.js';
 import { createProxyMetrics } from './proxyMetrics.js';
 import { MAX_BODY_BYTES } from './readJsonBody.js';
 import { resolveListenHost } from './resolveListenHost.js';
+import type { Registry } from 'prom-client';
 
 /** Options of {@link startProxyServer}. */
 export interface ProxyServerOptions {
@@ -35,6 +36,8 @@ export interface RunningProxyServer {
   /** Where the API listens (the real port when 0 was asked). */
   readonly address: SocketAddress;
   readonly proxies: ProxyCollection;
+  /** The proxies' Prometheus series (what `GET /metrics` serves), to expose elsewhere too (serveMetrics). */
+  readonly metrics: Registry;
   /** Stops the API and every proxy; resolves once all is closed. Safe to call more than once. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -108,5 +111,5 @@ export async function startProxyServer(options: ProxyServerOptions = {}): Promis
     }
   }
   const bound = server.address() as AddressInfo;
-  return { address: { address: bound.address, port: bound.port, family: bound.family }, proxies, close, [Symbol.asyncDispose]: close };
+  return { address: { address: bound.address, port: bound.port, family: bound.family }, proxies, metrics: metrics.registry, close, [Symbol.asyncDispose]: close };
 }

@@ -73,6 +73,21 @@ describe('Prometheus metrics (issue 15)', function () {
     }
   });
 
+  it('node cli/rxnet.js proxy --metrics-port 0: the proxies\' byte counters on their own port, accepted by promtool', async () => {
+    const proxy = await startCli('cli/rxnet.js', ['proxy', '--port', '0', '--metrics-port', '0']);
+    try {
+      for (let i = 0; i < 50 && !/metrics http /.test(proxy.stderr()); i += 1) await new Promise((r) => setTimeout(r, 20));
+      const port = Number(/metrics http 127\.0\.0\.1:(\d+)\/metrics/.exec(proxy.stderr())?.[1]);
+      const text = (await fetchText(port, '/metrics')).body;
+      expect(text).to.include('# TYPE toxiproxy_proxy_received_bytes_total counter');
+      requireSystemTool('promtool', 'prometheus');
+      execFileSync('promtool', ['check', 'metrics'], { input: text, stdio: ['pipe', 'pipe', 'pipe'] });
+    } finally {
+      proxy.child.kill('SIGTERM');
+      expect((await proxy.exited).code).to.equal(0);
+    }
+  });
+
   it('--metrics-host needs --metrics-port, and --metrics-port does not aggregate --workers yet', () => {
     expect(() => parseServerArgs(['--metrics-host', '127.0.0.1'])).to.throw('--metrics-host applies with --metrics-port only');
     expect(() => parseServerArgs(['--metrics-port', '0', '--workers', '2'])).to.throw(/^--metrics-port serves one process/);
