@@ -76,7 +76,7 @@ export { listenTcp, type ListenTcpOptions } from './transport/listenTcp.js';
 export { listenTls, type ListenTlsOptions } from './transport/listenTls.js';
 export type { TcpConnection } from './transport/TcpConnection.js';
 export { bindUdp, type BindUdpOptions, type Datagram } from './transport/bindUdp.js';
-export { formatAddress, type SocketAddress } from './transport/SocketAddress.js';
+export { formatAddress, formatHostPort, type SocketAddress } from './transport/SocketAddress.js';
 
 // --- Server ---
 export { calcPipeline, type CalcPipelineOptions } from './server/calcPipeline.js';

@@ -1,4 +1,5 @@
-import { formatAddress, RxnetConnectionError, serveMetrics, startProxyServer, type MetricsEndpoint } from '../../lib/index.js';
+import { formatAddress, startProxyServer } from '../../lib/index.js';
+import { startMetrics } from './startMetrics.js';
 import { packageVersion } from './packageVersion.js';
 import { parseProxyArgs, proxyUsage } from './proxyCommand.js';
 import { EXIT_OK, runMain } from './runMain.js';
@@ -24,18 +25,7 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
   if (!/^(127\.|\[::1\]|\[::ffff:127\.)/.test(address)) {
     process.stderr.write(`rxnet proxy: warning: the API listens on ${address}; anyone who reaches it can redirect traffic\n`);
   }
-  let metrics: MetricsEndpoint | undefined;
-  if (request.metrics !== undefined) {
-    try {
-      metrics = await serveMetrics({ registry: server.metrics, ...request.metrics });
-    } catch (err) {
-      await server.close();
-      const where = `${request.metrics.host}:${request.metrics.port}`;
-      throw new RxnetConnectionError(`Cannot serve metrics on ${where}: ${err instanceof Error ? err.message : String(err)}`, { address: where }, { cause: err });
-    }
-    const at = formatAddress({ address: request.metrics.host, port: metrics.port, family: request.metrics.host.includes(':') ? 'IPv6' : 'IPv4' });
-    process.stderr.write(`metrics http ${at}/metrics\n`);
-  }
+  const metrics = request.metrics === undefined ? undefined : await startMetrics(server.metrics, request.metrics, () => server.close());
   process.stdout.write(`listening http ${address}\n`);
   const shutdown = (): void => {
     process.off('SIGINT', shutdown);

@@ -1,5 +1,6 @@
 import { EXIT_OK, runMain } from './runMain.js';
-import { announce, counterMetrics, RxnetConnectionError, formatAddress, isDiscoverableTransport, locationOf, serveMetrics, type MetricsEndpoint, type DiscoverableTransport, type RunningServer, type Transport } from '../../lib/index.js';
+import { announce, counterMetrics, isDiscoverableTransport, locationOf, type DiscoverableTransport, type RunningServer, type Transport } from '../../lib/index.js';
+import { startMetrics } from './startMetrics.js';
 import { isWorker, leaveCluster, reportReady, runPrimary, WORKER_UUID_VARIABLE } from './serverCluster.js';
 import { formatStats, parseServerArgs, runServer, SERVER_USAGE } from './serverCommand.js';
 
@@ -62,19 +63,12 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
       ? undefined
       : server.stats(request.statsMs).subscribe((snapshot) => process.stdout.write(`${formatStats(snapshot)}\n`));
   const announcer = request.announce === undefined ? undefined : startAnnouncing(server, request.announce, request.verbose);
-  let metrics: MetricsEndpoint | undefined;
-  if (request.metrics !== undefined) {
-    try {
-      const registry = counterMetrics({ transport: server.transport, read: () => server.snapshot() });
-      metrics = await serveMetrics({ registry, ...request.metrics });
-    } catch (err) {
-      await Promise.all([announcer?.stop(), server.close()]);
-      const address = `${request.metrics.host}:${request.metrics.port}`;
-      throw new RxnetConnectionError(`Cannot serve metrics on ${address}: ${err instanceof Error ? err.message : String(err)}`, { address }, { cause: err });
-    }
-    const where = formatAddress({ address: request.metrics.host, port: metrics.port, family: request.metrics.host.includes(':') ? 'IPv6' : 'IPv4' });
-    process.stderr.write(`metrics http ${where}/metrics\n`);
-  }
+  const metrics =
+    request.metrics === undefined
+      ? undefined
+      : await startMetrics(counterMetrics({ transport: server.transport, read: () => server.snapshot() }), request.metrics, () =>
+          Promise.all([announcer?.stop(), server.close()]),
+        );
   let stopping = false;
   const shutdown = (): void => {
     // A second signal (Ctrl-C reaches a cluster's primary and workers, then the primary sends

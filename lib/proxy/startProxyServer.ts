@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RxnetConnectionError, RxnetInvalidOptionError } from '../errors.js';
-import { formatAddress, type SocketAddress } from '../transport/SocketAddress.js';
+import { formatHostPort, type SocketAddress } from '../transport/SocketAddress.js';
 import { ProxyCollection } from './ProxyCollection.js';
 import { handleProxyApi } from './proxyApi.js';
 import { createProxyMetrics } from './proxyMetrics.js';
@@ -84,7 +84,7 @@ export async function startProxyServer(options: ProxyServerOptions = {}): Promis
   const port = options.port ?? 8474;
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => {
-      const address = formatAddress({ address: host, port, family: host.includes(':') ? 'IPv6' : 'IPv4' });
+      const address = formatHostPort(host, port);
       reject(new RxnetConnectionError(`Cannot listen on ${address} (${err.code ?? err.message})`, { address, ...(err.code === undefined ? {} : { syscallCode: err.code }) }, { cause: err }));
     };
     server.once('error', onError);

@@ -12,8 +12,12 @@ export interface SocketAddress {
 
 /** Formats an address as `host:port`, bracketing IPv6 hosts: `[::1]:9000`. Usage: `formatAddress(server.address)`. */
 export function formatAddress(address: SocketAddress): string {
-  if (address.family === 'unix') return address.address;
-  return address.address.includes(':') ? `[${address.address}]:${address.port}` : `${address.address}:${address.port}`;
+  return address.family === 'unix' ? address.address : formatHostPort(address.address, address.port);
+}
+
+/** Formats a host and a port as `host:port`, bracketing an IPv6 host: `[::1]:9000`. Usage: `formatHostPort(options.host, port)`. */
+export function formatHostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 /** What {@link formatEndpoint} needs: a transport and where it is, host and port or (a path transport: unix) a path. */
@@ -37,5 +41,5 @@ export interface Endpoint {
  */
 export function formatEndpoint(endpoint: Endpoint): string {
   if (TRANSPORT_REGISTRY[endpoint.transport].address === ADDRESS_PATH) return `${endpoint.transport}:${endpoint.path ?? ''}`;
-  return `${endpoint.transport}://${formatAddress({ address: endpoint.host, port: endpoint.port, family: endpoint.host.includes(':') ? 'IPv6' : 'IPv4' })}`;
+  return `${endpoint.transport}://${formatHostPort(endpoint.host, endpoint.port)}`;
 }

@@ -4,7 +4,8 @@ import { get } from 'node:http';
 import { counterMetrics, type ServedCounters } from '../../lib/observability/counterMetrics.js';
 import { serveMetrics } from '../../lib/observability/serveMetrics.js';
 import { parseServerArgs } from '../../cli/src/serverCommand.js';
-import { startCli } from '../helpers/childProcess.js';
+import { startCli, type StartedCli } from '../helpers/childProcess.js';
+import { waitUntil } from '../helpers/waitUntil.js';
 import { exchange } from '../helpers/rawTcp.js';
 import { requireSystemTool } from '../helpers/requireSystemTool.js';
 
@@ -24,6 +25,12 @@ function valueOf(text: string, series: string): number {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   if (line === undefined) throw new Error(`no ${series} in:\n${text}`);
   return Number(line.slice(series.length + 1));
+}
+
+/** The port of a command's `metrics http 127.0.0.1:PORT/metrics` stderr line, once it is printed. */
+async function metricsPortOf(cli: StartedCli): Promise<number> {
+  await waitUntil(() => /metrics http /.test(cli.stderr()));
+  return Number(/metrics http 127\.0\.0\.1:(\d+)\/metrics/.exec(cli.stderr())?.[1]);
 }
 
 const ZERO: ServedCounters = { requests: 0, replies: 0, dropped: 0, invalid: 0, errors: 0, refusedConnections: 0, rateLimited: 0, openConnections: 0 };
@@ -53,11 +60,7 @@ describe('Prometheus metrics (issue 15)', function () {
   it('node cli/server.js --metrics-port 0: the request counter rises by exactly what was served, and promtool accepts the output', async () => {
     const server = await startCli('cli/server.js', ['--port', '0', '--metrics-port', '0']);
     try {
-      const metricsPort = async (): Promise<number> => {
-        for (let i = 0; i < 50 && !/metrics http /.test(server.stderr()); i += 1) await new Promise((r) => setTimeout(r, 20));
-        return Number(/metrics http 127\.0\.0\.1:(\d+)\/metrics/.exec(server.stderr())?.[1]);
-      };
-      const port = await metricsPort();
+      const port = await metricsPortOf(server);
       const before = valueOf((await fetchText(port, '/metrics')).body, 'rxnet_requests_total{transport="tcp"}');
       expect(await exchange(server.port, '+,1,1\n*,6,7\nx\n', 3)).to.deep.equal(['200,2', '200,42', '300,-1']);
       const text = (await fetchText(port, '/metrics')).body;
@@ -76,8 +79,7 @@ describe('Prometheus metrics (issue 15)', function () {
   it('node cli/rxnet.js proxy --metrics-port 0: the proxies\' byte counters on their own port, accepted by promtool', async () => {
     const proxy = await startCli('cli/rxnet.js', ['proxy', '--port', '0', '--metrics-port', '0']);
     try {
-      for (let i = 0; i < 50 && !/metrics http /.test(proxy.stderr()); i += 1) await new Promise((r) => setTimeout(r, 20));
-      const port = Number(/metrics http 127\.0\.0\.1:(\d+)\/metrics/.exec(proxy.stderr())?.[1]);
+      const port = await metricsPortOf(proxy);
       const text = (await fetchText(port, '/metrics')).body;
       expect(text).to.include('# TYPE toxiproxy_proxy_received_bytes_total counter');
       requireSystemTool('promtool', 'prometheus');
