@@ -38,9 +38,17 @@ export class LineDecoder implements FrameDecoder<Frame> {
     const out: Frame[] = [];
     const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let start = 0;
-    for (let newline = buffer.indexOf(LF, start); newline !== -1; newline = buffer.indexOf(LF, start)) {
-      this.completeLine(buffer, start, newline, out);
-      start = newline + 1;
+    const first = buffer.indexOf(LF);
+    if (first !== -1) {
+      if (this.pendingLength > 0 || this.discarding) {
+        this.completeLine(buffer, 0, first, out);
+        start = first + 1;
+      }
+      const last = buffer.lastIndexOf(LF);
+      if (last >= start) {
+        this.decodeLines(buffer, start, last, out);
+        start = last + 1;
+      }
     }
     if (start < buffer.length) this.keep(buffer, start, out);
     return out;
@@ -53,6 +61,32 @@ export class LineDecoder implements FrameDecoder<Frame> {
     this.discarding = false;
     if (wasDiscarding || rest === undefined) return [];
     return [this.decode(rest, 0, rest.length)];
+  }
+
+  /**
+   * The whole lines of `buffer[start, last]` (`last` is a `\n`), decoded as one string: a `\n`
+   * byte never occurs inside a UTF-8 sequence, so the span decodes to the lines' own texts joined
+   * by `\n`. When the text has one character per byte (ASCII, the common case) its offsets are
+   * byte offsets and the lines are sliced from it; otherwise each line is decoded alone.
+   */
+  private decodeLines(buffer: Buffer, start: number, last: number, out: Frame[]): void {
+    const text = buffer.toString('utf8', start, last);
+    if (text.length !== last - start) {
+      for (let newline = buffer.indexOf(LF, start); newline !== -1 && newline <= last; newline = buffer.indexOf(LF, start)) {
+        out.push(this.decode(buffer, start, newline));
+        start = newline + 1;
+      }
+      return;
+    }
+    let from = 0;
+    for (;;) {
+      const newline = text.indexOf('\n', from);
+      const end = newline === -1 ? text.length : newline;
+      const stop = end > from && text.charCodeAt(end - 1) === CR ? end - 1 : end;
+      out.push(stop - from > this.maxLineLength ? overlong(this.maxLineLength) : text.slice(from, stop));
+      if (newline === -1) return;
+      from = newline + 1;
+    }
   }
 
   private completeLine(buffer: Buffer, start: number, end: number, out: Frame[]): void {

@@ -1,8 +1,7 @@
 import { pipe, tap, type MonoTypeOperatorFunction, type OperatorFunction } from 'rxjs';
 import { isOverlong, type Frame } from '../framing/Frame.js';
-import { encodeOutcome, ERROR_REPLY } from '../protocol/encodeOutcome.js';
-import { evaluateRequest } from '../protocol/evaluateRequest.js';
-import { matchRequest } from '../protocol/parseRequest.js';
+import { answerRequestLine } from '../protocol/answerRequestLine.js';
+import { ERROR_REPLY } from '../protocol/encodeOutcome.js';
 import type { CalcOutcome } from '../protocol/types.js';
 import { encode } from '../operators/encode.js';
 import { evaluate } from '../operators/evaluate.js';
@@ -69,11 +68,15 @@ export function calcPipeline(options: CalcPipelineOptions = {}): FusedPipeline {
         );
   // The operators roll for every value; with success 1 and Math.random a roll always passes and
   // its number is unobservable, so the step skips it. A given `random` is called just as often.
-  const rolls = success < 1 || options.random !== undefined;
+  // (startServer passes Math.random itself when no source is set.)
+  const rolls = success < 1 || (options.random !== undefined && options.random !== Math.random);
   return withFusedStep(chain, calcStep(success, rolls ? random : undefined, cuts ? CUT : DROP, stats));
 }
 
-/** The chain above as one function: parse, evaluate, count, roll (unless `random` is undefined), encode. */
+/**
+ * The chain above as one function: parse, evaluate and encode (answerRequestLine, the same rules
+ * in one pass), count, roll (unless `random` is undefined).
+ */
 function calcStep(
   success: number,
   random: (() => number) | undefined,
@@ -81,10 +84,9 @@ function calcStep(
   stats?: Pick<ServerStats, 'invalid'>,
 ): FusedStep {
   return (frame) => {
-    const request = isOverlong(frame) ? undefined : matchRequest(frame);
-    const outcome = request === undefined ? undefined : evaluateRequest(request);
-    if (outcome?.ok !== true && stats !== undefined) stats.invalid += 1;
+    const reply = isOverlong(frame) ? ERROR_REPLY : answerRequestLine(frame);
+    if (reply === ERROR_REPLY && stats !== undefined) stats.invalid += 1;
     if (random !== undefined && !(random() < success)) return lost;
-    return outcome === undefined ? ERROR_REPLY : encodeOutcome(outcome);
+    return reply;
   };
 }

@@ -275,3 +275,33 @@ describe('LineDecoder', () => {
     });
   });
 });
+
+describe('LineDecoder, whole lines decoded in one pass (issue 12)', () => {
+  const perLine = (bytes: Buffer): string[] => {
+    const lines: string[] = [];
+    let start = 0;
+    for (let newline = bytes.indexOf(0x0a); newline !== -1; newline = bytes.indexOf(0x0a, start)) {
+      const end = newline > start && bytes[newline - 1] === 0x0d ? newline - 1 : newline;
+      lines.push(bytes.toString('utf8', start, end));
+      start = newline + 1;
+    }
+    return lines;
+  };
+  const cases: ReadonlyArray<readonly [string, Buffer]> = [
+    ['ASCII', Buffer.from('+,1,1\r\n*,2,3\n\n/,1,0\n')],
+    ['multi-byte characters', Buffer.from('é,1,1\n€€\n+,1,2\n😀\r\n')],
+    ['invalid UTF-8 (truncated sequences, lone continuation bytes)', Buffer.from([0xe2, 0x82, 0x0a, 0x80, 0x41, 0x0a, 0xc3, 0x0d, 0x0a, 0xf0, 0x9f, 0x98, 0x0a])],
+    ['one invalid byte per line', Buffer.from([0xff, 0x0a, 0x41, 0xfe, 0x0a])],
+  ];
+  for (const [name, bytes] of cases) {
+    it(`gives each line as decoding it alone would: ${name}`, () => {
+      expect(new LineDecoder(64).push(bytes)).to.deep.equal(perLine(bytes));
+    });
+  }
+
+  it('counts the limit in bytes where characters are wider than one byte', () => {
+    const decoder = new LineDecoder(4);
+    const frames = decoder.push(Buffer.from('éé\néééé\nabcd\nabcde\n'));
+    expect(frames.map((frame) => (typeof frame === 'string' ? frame : 'OVERLONG'))).to.deep.equal(['éé', 'OVERLONG', 'abcd', 'OVERLONG']);
+  });
+});
