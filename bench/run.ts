@@ -36,7 +36,7 @@ import { checkTargets, idleResult, scenarioResult } from './run/summarize.js';
 
 function serverSpec(flags: BenchFlags, kind: ServerKind, transport: 'tcp' | 'udp', progress: Progress) {
   const nodeFlags = flags.profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${join(flags.profileDir, `${kind}-${transport}`)}`] : [];
-  return { kind, transport, cpus: flags.serverCpus, workers: flags.workers, nodeFlags, rxnetRoot: flags.rxnetRoot, compareRoot: flags.compareRoot, liftLimits: flags.idleConnections, onStderrLine: (line: string) => progress.note(`  ${SERVER_LABELS[kind]} server: ${line}`) };
+  return { kind, transport, cpus: flags.serverCpus, workers: flags.workers, nodeFlags, rxnetRoot: flags.rxnetRoot, compareRoot: flags.compareRoot, liftLimits: flags.idleConnections, metrics: flags.metrics, onStderrLine: (line: string) => progress.note(`  ${SERVER_LABELS[kind]} server: ${line}`) };
 }
 
 /** One line per run that needs a word: wrong replies, losses, a load-bound run. */

@@ -268,7 +268,10 @@ export { wiretap, formatWireEntry, WIRETAP_FORMATS, type WiretapFormat, type Wir
 export { formatHexdump } from './observability/formatHexdump.js';
 export { formatWireText } from './observability/formatWireText.js';
 export { counterMetrics, type CounterMetricsOptions, type ServedCounters } from './observability/counterMetrics.js';
-export { serveMetrics, type ServeMetricsOptions, type MetricsEndpoint } from './observability/serveMetrics.js';
+export { serveMetrics, type ServeMetricsOptions, type MetricsEndpoint, type MetricsSource } from './observability/serveMetrics.js';
+export { latencyHistogram, type LatencyHistogramOptions, type LatencyBucketCounts } from './observability/latencyHistogram.js';
+export { aggregatedMetrics } from './observability/aggregatedMetrics.js';
+export { shareMetricsWithPrimary } from './observability/shareMetricsWithPrimary.js';
 // Issue 12: the fused fast path (a pipeline's synchronous per-frame step) and the UDP receive buffer.
 export { CUT, DROP, FUSED_STEP, fusedStepOf, withFusedStep, type FusedPipeline, type FusedStep } from './server/fusedStep.js';
 export { DEFAULT_RECV_BUFFER_SIZE } from './transport/bindUdp.js';

@@ -20,6 +20,8 @@ export const USAGE = `Usage: npm run bench -- [options]
                      print self-time summaries (start-up and the first warm-up skipped)
   --rxnet DIR        run DIR/cli/server.js as "rxnet" (another checkout, e.g. with a patched lib/)
   --compare DIR      run DIR/cli/server.js in the plain baseline's place (A/B of two lib/ versions)
+  --no-metrics       run rxnet without --metrics-port 0 (by default its metrics are on, as the
+                     targets require; the wiretap is always off)
   --no-pin           do not pin processes to cores with taskset
   --server-cpus L    pin the servers to CPUs L instead (e.g. 0, or 0-1)
   --load-cpus L      pin the load generator to CPUs L instead (e.g. 0 with --server-cpus 0:
@@ -58,6 +60,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchFlags | undefined 
       'node-load': { type: 'boolean' },
       profile: { type: 'string' },
       'no-pin': { type: 'boolean' },
+      'no-metrics': { type: 'boolean' },
       'server-cpus': { type: 'string' },
       'load-cpus': { type: 'string' },
       rxnet: { type: 'string' },
@@ -103,6 +106,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchFlags | undefined 
     profileDir: values.profile === undefined ? undefined : resolve(values.profile),
     rxnetRoot: values.rxnet === undefined ? undefined : resolve(values.rxnet),
     compareRoot: values.compare === undefined ? undefined : resolve(values.compare),
+    metrics: values['no-metrics'] !== true,
     only,
     pin,
     outDir: resolve(values.out),

@@ -125,6 +125,8 @@ export interface BenchSettings {
   readonly rxnetRoot: string | undefined;
   /** Another checkout run in the plain baseline's place, if any. */
   readonly compareRoot: string | undefined;
+  /** rxnet ran with `--metrics-port 0` (its Prometheus endpoint on; the issue-15 targets hold with metrics on). Absent in reports before it. */
+  readonly metrics?: boolean;
 }
 
 /** Everything `npm run bench` measured: written to bench/results/latest.json. */

@@ -52,6 +52,8 @@ export interface ServerSpec {
   readonly compareRoot?: string;
   /** Lift rxnet's protective limits for a benchmark with up to this many connections (see benchLimitArgs). */
   readonly liftLimits?: number;
+  /** Run rxnet with `--metrics-port 0` (its Prometheus endpoint on), where its CLI lists the flag. */
+  readonly metrics?: boolean;
 }
 
 /** A server under test, listening. */
@@ -92,7 +94,11 @@ export function benchLimitArgs(root: string, transport: 'tcp' | 'udp', connectio
   return args;
 }
 
-/** The command line of a server: rxnet's `cli/server.js` or one of the bench's own servers. */
+/**
+ * The command line of a server: rxnet's `cli/server.js` or one of the bench's own servers. An
+ * rxnet CLI gets `--metrics-port 0` with `spec.metrics` (it prints `metrics http HOST:PORT/metrics`
+ * on stderr) and never `--wiretap`: the targets hold with metrics on and the wiretap off.
+ */
 export function serverCommand(spec: ServerSpec): string[] {
   const compared = spec.kind === YARDSTICK ? spec.compareRoot : undefined;
   const script =
@@ -104,6 +110,7 @@ export function serverCommand(spec: ServerSpec): string[] {
   const args = [`--${spec.transport}`, '--host', '127.0.0.1', '--port', '0', ...(spec.extraArgs ?? [])];
   const rxnetRoot = spec.kind === 'rxnet' ? (spec.rxnetRoot ?? REPO_ROOT) : compared;
   if (rxnetRoot !== undefined && spec.liftLimits !== undefined) args.push(...benchLimitArgs(rxnetRoot, spec.transport, spec.liftLimits));
+  if (rxnetRoot !== undefined && spec.metrics === true && rxnetHelp(rxnetRoot).includes('--metrics-port')) args.push('--metrics-port', '0');
   if (spec.workers > 1) args.push('--workers', String(spec.workers));
   return [process.execPath, ...(spec.nodeFlags ?? []), script, ...args];
 }

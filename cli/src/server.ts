@@ -1,5 +1,5 @@
 import { EXIT_OK, runMain } from './runMain.js';
-import { announce, counterMetrics, isDiscoverableTransport, locationOf, type DiscoverableTransport, type RunningServer, type Transport } from '../../lib/index.js';
+import { announce, counterMetrics, isDiscoverableTransport, shareMetricsWithPrimary, locationOf, type DiscoverableTransport, type RunningServer, type Transport } from '../../lib/index.js';
 import { startMetrics } from './startMetrics.js';
 import { isWorker, leaveCluster, reportReady, runPrimary, WORKER_UUID_VARIABLE } from './serverCluster.js';
 import { formatStats, parseServerArgs, runServer, SERVER_USAGE } from './serverCommand.js';
@@ -52,7 +52,7 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
     process.stdout.write(`${SERVER_USAGE}\n`);
     return EXIT_OK;
   }
-  if (request.workers > 1 && !isWorker()) return runPrimary(request.workers, SHUTDOWN_DEADLINE_MS);
+  if (request.workers > 1 && !isWorker()) return runPrimary(request.workers, SHUTDOWN_DEADLINE_MS, request.metrics);
   const server = await runServer(
     request,
     (line) => (isWorker() ? reportReady(line) : process.stdout.write(`${line}\n`)),
@@ -63,12 +63,13 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
       ? undefined
       : server.stats(request.statsMs).subscribe((snapshot) => process.stdout.write(`${formatStats(snapshot)}\n`));
   const announcer = request.announce === undefined ? undefined : startAnnouncing(server, request.announce, request.verbose);
+  const registry = request.metrics === undefined ? undefined : counterMetrics({ transport: server.transport, read: () => server.snapshot() });
+  // A worker of --workers hands its series to the primary, which serves them all on the port.
+  if (registry !== undefined && isWorker()) shareMetricsWithPrimary(registry);
   const metrics =
-    request.metrics === undefined
+    registry === undefined || request.metrics === undefined || isWorker()
       ? undefined
-      : await startMetrics(counterMetrics({ transport: server.transport, read: () => server.snapshot() }), request.metrics, () =>
-          Promise.all([announcer?.stop(), server.close()]),
-        );
+      : await startMetrics(registry, request.metrics, () => Promise.all([announcer?.stop(), server.close()]));
   let stopping = false;
   const shutdown = (): void => {
     // A second signal (Ctrl-C reaches a cluster's primary and workers, then the primary sends

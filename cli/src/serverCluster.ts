@@ -1,5 +1,7 @@
 import cluster from 'node:cluster';
 import { randomUUID } from 'node:crypto';
+import { aggregatedMetrics } from '../../lib/index.js';
+import { startMetrics, type MetricsAddress } from './startMetrics.js';
 import { superviseWorkers, type ReadyMessage, type SupervisorHooks } from './superviseWorkers.js';
 
 /** The environment variable that hands every worker the same SSDP UUID. */
@@ -42,10 +44,18 @@ const PROCESS_HOOKS: SupervisorHooks = {
  * The primary of `--workers N`: runs N copies of this command (each a worker serving the same
  * port through node:cluster) under {@link superviseWorkers}: a worker that dies is replaced
  * with backoff, one that cannot start stops the cluster (1), SIGINT/SIGTERM stops it (0) as
- * soon as every worker has exited, at most `deadlineMs` later.
+ * soon as every worker has exited, at most `deadlineMs` later. With `metrics` (--metrics-port)
+ * the primary serves GET /metrics there before it forks, the workers' series aggregated by
+ * prom-client (each worker shares its registry, see shareMetricsWithPrimary), and closes it once
+ * they have all exited.
  *
- * Example: `await runPrimary(2, 2000)`
+ * Example: `await runPrimary(2, 2000, { host: '127.0.0.1', port: 9464 })`
  */
-export function runPrimary(workerCount: number, deadlineMs: number): Promise<number> {
-  return superviseWorkers(workerCount, deadlineMs, { [WORKER_UUID_VARIABLE]: randomUUID() }, PROCESS_HOOKS);
+export async function runPrimary(workerCount: number, deadlineMs: number, metrics?: MetricsAddress): Promise<number> {
+  const endpoint = metrics === undefined ? undefined : await startMetrics(aggregatedMetrics(), metrics, () => Promise.resolve());
+  try {
+    return await superviseWorkers(workerCount, deadlineMs, { [WORKER_UUID_VARIABLE]: randomUUID() }, PROCESS_HOOKS);
+  } finally {
+    await endpoint?.close();
+  }
 }

@@ -105,7 +105,8 @@ Limits (see docs/reliability.md):
                          100 ms doubling, at most 5 s); only a worker that cannot start stops all
   --wiretap text|hex     log the bytes of every connection or datagram on stderr (time, direction,
                          peer, length, then escaped text or hexdump -C lines); off by default
-  --metrics-port P       serve Prometheus metrics (GET /metrics) on 127.0.0.1:P; 0 picks a port
+  --metrics-port P       serve Prometheus metrics (GET /metrics) on 127.0.0.1:P; 0 picks a port.
+                         With --workers the primary serves the sum of its workers' series
   --metrics-host H       the address of --metrics-port (default 127.0.0.1: not the network)
   --announce             make the server discoverable with SSDP (tcp and udp only; see docs/discovery.md)
 ${SSDP_USAGE}
@@ -168,9 +169,6 @@ const serverFlagsSchema = z
     error: '--announce supports --tcp and --udp only',
   })
   .refine((flags) => flags['metrics-port'] !== undefined || flags['metrics-host'] === undefined, { error: '--metrics-host applies with --metrics-port only' })
-  .refine((flags) => flags['metrics-port'] === undefined || flags.workers === 1, {
-    error: '--metrics-port serves one process: it does not aggregate --workers yet (scrape each worker instead)',
-  })
   .refine((flags) => !(flags.udp && flags.framing === 'chunk'), { error: '--framing applies to stream transports only, not --udp' });
 
 /** What the server command was asked to do. */

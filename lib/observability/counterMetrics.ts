@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { latencyHistogram, type LatencyBucketCounts } from './latencyHistogram.js';
 
 /** The counters a server keeps (a ServerStatsSnapshot has them all). */
 export interface ServedCounters {
@@ -10,6 +11,10 @@ export interface ServedCounters {
   readonly refusedConnections: number;
   readonly rateLimited: number;
   readonly openConnections: number;
+  /** Requests read and not yet answered or dropped. */
+  readonly inFlight: number;
+  /** Request-to-reply latencies in fixed buckets (µs). */
+  readonly latency: LatencyBucketCounts;
 }
 
 /** Options of {@link counterMetrics}. */
@@ -38,10 +43,17 @@ const COUNTERS: ReadonlyArray<readonly [string, string, (c: ServedCounters) => n
   ['rate_limited', 'UDP datagrams not answered because their source was over its rate', (c) => c.rateLimited],
 ];
 
+/** The gauge series: name (without prefix), help, and where its value is read. */
+const GAUGES: ReadonlyArray<readonly [string, string, (c: ServedCounters) => number]> = [
+  ['open_connections', 'Stream connections open now', (c) => c.openConnections],
+  ['in_flight_requests', 'Requests read and not yet answered or dropped', (c) => c.inFlight],
+];
+
 /**
  * A prom-client Registry whose series are read from one source of counters at each scrape, so
  * `--stats` and the metrics never disagree: `<prefix><name>_total` counters labelled by
- * transport, the `<prefix>open_connections` gauge, and the default process metrics. The
+ * transport, the `<prefix>open_connections` and `<prefix>in_flight_requests` gauges, the
+ * `<prefix>reply_latency_seconds` histogram (buckets 5 µs to 2.5 s), and the default process metrics. The
  * exposition format is prom-client's.
  *
  * Example: `const registry = counterMetrics({ transport: 'tcp', read: () => server.snapshot() }); await registry.metrics()`
@@ -65,14 +77,23 @@ export function counterMetrics(options: CounterMetricsOptions): Registry {
       },
     });
   }
-  new Gauge({
-    name: `${prefix}open_connections`,
-    help: 'Stream connections open now',
-    labelNames: ['transport'],
-    registers: [registry],
-    collect() {
-      this.set(labels, options.read().openConnections);
-    },
+  for (const [name, help, value] of GAUGES) {
+    new Gauge({
+      name: `${prefix}${name}`,
+      help,
+      labelNames: ['transport'],
+      registers: [registry],
+      collect() {
+        this.set(labels, value(options.read()));
+      },
+    });
+  }
+  latencyHistogram({
+    registry,
+    name: `${prefix}reply_latency_seconds`,
+    help: 'Time from reading a request to sending its reply (one sample per read, counted once per reply; UDP times 1 datagram in 64)',
+    labels,
+    read: () => options.read().latency,
   });
   if (options.processMetrics ?? true) {
     collectDefaultMetrics({ register: registry, prefix });

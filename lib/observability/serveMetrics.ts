@@ -1,11 +1,18 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Registry } from 'prom-client';
+
+/** What serveMetrics exposes: a prom-client Registry, or any source of the exposition text (aggregatedMetrics). */
+export interface MetricsSource {
+  /** The exposition text now. */
+  metrics(): Promise<string>;
+  /** Its content type (`text/plain; version=0.0.4; ...`). */
+  readonly contentType: string;
+}
 
 /** Options of {@link serveMetrics}. */
 export interface ServeMetricsOptions {
-  /** The registry to expose. */
-  readonly registry: Registry;
+  /** The registry to expose (read at each request). */
+  readonly registry: MetricsSource;
   /** The address to bind. Defaults to `127.0.0.1`: metrics are not for the whole network unless asked. */
   readonly host?: string;
   /** The port; 0 picks a free one. */
@@ -26,7 +33,7 @@ export interface MetricsEndpoint extends AsyncDisposable {
  *
  * Example: `const endpoint = await serveMetrics({ registry, port: 9464 }); ... await endpoint.close()`
  *
- * @see counterMetrics
+ * @see counterMetrics, aggregatedMetrics
  */
 export function serveMetrics(options: ServeMetricsOptions): Promise<MetricsEndpoint> {
   const server: Server = createServer((req, res) => {

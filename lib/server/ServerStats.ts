@@ -1,4 +1,4 @@
-import { LatencyHistogram } from '../stats/LatencyHistogram.js';
+import { LatencyHistogram, type LatencyBuckets } from '../stats/LatencyHistogram.js';
 
 /** A snapshot of a server's counters since it started. */
 export interface ServerStatsSnapshot {
@@ -20,8 +20,12 @@ export interface ServerStatsSnapshot {
   readonly handshakingConnections: number;
   /** TCP connections refused because `maxConnections` were open. */
   readonly refusedConnections: number;
+  /** Requests read and not yet answered or dropped, now (only a pipeline that is not fused holds any between reads). */
+  readonly inFlight: number;
   /** Request-to-reply latency percentiles, in microseconds. */
   readonly latencyMicros: { readonly p50: number; readonly p99: number; readonly p999: number };
+  /** The same latencies in Prometheus buckets (µs), for the metrics' histogram. */
+  readonly latency: LatencyBuckets;
 }
 
 /** The mutable counters behind a server's stats. Internal to lib/server. */
@@ -36,6 +40,25 @@ export class ServerStats {
   handshakingConnections = 0;
   refusedConnections = 0;
   readonly latency = new LatencyHistogram();
+  /** What each connection (or socket) holding requests across reads says it holds. */
+  private readonly inFlightProbes = new Set<() => number>();
+
+  /**
+   * Counts `probe()` (its requests read and not yet answered or dropped) in {@link inFlight}
+   * until the returned function is called. Per connection, not per request: the count is read
+   * at a snapshot, so the hot path does no work for it.
+   */
+  trackInFlight(probe: () => number): () => void {
+    this.inFlightProbes.add(probe);
+    return () => void this.inFlightProbes.delete(probe);
+  }
+
+  /** Requests read and not yet answered or dropped, summed over the tracked connections now. */
+  get inFlight(): number {
+    let count = 0;
+    for (const probe of this.inFlightProbes) count += probe();
+    return count;
+  }
 
   /** Records a reply sent `micros` after its request arrived. */
   replied(micros: number): void {
@@ -61,11 +84,13 @@ export class ServerStats {
       openConnections: this.openConnections,
       handshakingConnections: this.handshakingConnections,
       refusedConnections: this.refusedConnections,
+      inFlight: this.inFlight,
       latencyMicros: {
         p50: this.latency.percentile(0.5),
         p99: this.latency.percentile(0.99),
         p999: this.latency.percentile(0.999),
       },
+      latency: this.latency.buckets(),
     };
   }
 }

@@ -152,6 +152,7 @@ function serveConnection(
         options.onConnectionError?.(err, connection);
       },
     });
+    subscription.add(stats.trackInFlight(() => arrivals.length));
     // This connection is served until its socket has closed.
     return servedUntilClosed(connection.socket, subscriber, subscription);
   });

@@ -52,6 +52,7 @@ export function serveUdp(options: ServeUdpOptions, pipeline: OperatorFunction<Fr
     const buckets = rate > 0 ? new TokenBuckets({ rate, burst: options.udpBurst ?? rate * 2 }) : undefined;
     const inFlight = new Subscription();
     let pending = 0;
+    inFlight.add(stats.trackInFlight(() => pending));
     let stopping = false;
     const completeIfDrained = (): void => {
       if (stopping && pending === 0) subscriber.complete();

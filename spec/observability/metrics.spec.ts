@@ -1,45 +1,32 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { get } from 'node:http';
 import { counterMetrics, type ServedCounters } from '../../lib/observability/counterMetrics.js';
 import { serveMetrics } from '../../lib/observability/serveMetrics.js';
 import { parseServerArgs } from '../../cli/src/serverCommand.js';
-import { startCli, type StartedCli } from '../helpers/childProcess.js';
-import { waitUntil } from '../helpers/waitUntil.js';
+import { LatencyHistogram } from '../../lib/stats/LatencyHistogram.js';
+import { startCli } from '../helpers/childProcess.js';
+import { fetchText, metricsPortOf, valueOf } from '../helpers/metricsScrape.js';
 import { exchange } from '../helpers/rawTcp.js';
 import { requireSystemTool } from '../helpers/requireSystemTool.js';
 
-/** GET http://127.0.0.1:port/path: status and body. */
-function fetchText(port: number, path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    get({ host: '127.0.0.1', port, path }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    }).on('error', reject);
-  });
-}
-
-/** The value of one series line, e.g. `rxnet_requests_total{transport="tcp"}`. */
-function valueOf(text: string, series: string): number {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  if (line === undefined) throw new Error(`no ${series} in:\n${text}`);
-  return Number(line.slice(series.length + 1));
-}
-
-/** The port of a command's `metrics http 127.0.0.1:PORT/metrics` stderr line, once it is printed. */
-async function metricsPortOf(cli: StartedCli): Promise<number> {
-  await waitUntil(() => /metrics http /.test(cli.stderr()));
-  return Number(/metrics http 127\.0\.0\.1:(\d+)\/metrics/.exec(cli.stderr())?.[1]);
-}
-
-const ZERO: ServedCounters = { requests: 0, replies: 0, dropped: 0, invalid: 0, errors: 0, refusedConnections: 0, rateLimited: 0, openConnections: 0 };
+const ZERO: ServedCounters = {
+  requests: 0,
+  replies: 0,
+  dropped: 0,
+  invalid: 0,
+  errors: 0,
+  refusedConnections: 0,
+  rateLimited: 0,
+  openConnections: 0,
+  inFlight: 0,
+  latency: new LatencyHistogram().buckets(),
+};
 
 describe('Prometheus metrics (issue 15)', function () {
   this.timeout(15000);
 
   it('reads every series from one source at each scrape, labelled by transport', async () => {
-    let counters: ServedCounters = { ...ZERO, requests: 7, replies: 6, dropped: 1, invalid: 2, openConnections: 3 };
+    let counters: ServedCounters = { ...ZERO, requests: 7, replies: 6, dropped: 1, invalid: 2, openConnections: 3, inFlight: 5 };
     const registry = counterMetrics({ transport: 'udp', read: () => counters, processMetrics: false });
     await using endpoint = await serveMetrics({ registry, port: 0 });
     const first = await fetchText(endpoint.port, '/metrics');
@@ -49,6 +36,7 @@ describe('Prometheus metrics (issue 15)', function () {
     expect(valueOf(first.body, 'rxnet_dropped_total{transport="udp"}')).to.equal(1);
     expect(valueOf(first.body, 'rxnet_invalid_total{transport="udp"}')).to.equal(2);
     expect(valueOf(first.body, 'rxnet_open_connections{transport="udp"}')).to.equal(3);
+    expect(valueOf(first.body, 'rxnet_in_flight_requests{transport="udp"}')).to.equal(5);
     expect(first.body).to.include('# TYPE rxnet_requests_total counter');
     counters = { ...counters, requests: 10, rateLimited: 4 };
     const second = await fetchText(endpoint.port, '/metrics');
@@ -61,10 +49,14 @@ describe('Prometheus metrics (issue 15)', function () {
     const server = await startCli('cli/server.js', ['--port', '0', '--metrics-port', '0']);
     try {
       const port = await metricsPortOf(server);
-      const before = valueOf((await fetchText(port, '/metrics')).body, 'rxnet_requests_total{transport="tcp"}');
+      const first = (await fetchText(port, '/metrics')).body;
+      const before = valueOf(first, 'rxnet_requests_total{transport="tcp"}');
+      const timedBefore = valueOf(first, 'rxnet_reply_latency_seconds_count{transport="tcp"}');
       expect(await exchange(server.port, '+,1,1\n*,6,7\nx\n', 3)).to.deep.equal(['200,2', '200,42', '300,-1']);
       const text = (await fetchText(port, '/metrics')).body;
       expect(valueOf(text, 'rxnet_requests_total{transport="tcp"}') - before).to.equal(3);
+      expect(valueOf(text, 'rxnet_reply_latency_seconds_count{transport="tcp"}') - timedBefore, 'each reply timed').to.equal(3);
+      expect(valueOf(text, 'rxnet_in_flight_requests{transport="tcp"}')).to.equal(0);
       expect(valueOf(text, 'rxnet_invalid_total{transport="tcp"}')).to.equal(1);
       expect(text).to.include('rxnet_process_cpu_user_seconds_total');
       requireSystemTool('promtool', 'prometheus');
@@ -90,9 +82,27 @@ describe('Prometheus metrics (issue 15)', function () {
     }
   });
 
-  it('--metrics-host needs --metrics-port, and --metrics-port does not aggregate --workers yet', () => {
+  it('exposes the latency histogram in seconds: cumulative buckets from 5 µs to 2.5 s, +Inf, _sum and _count, each reply counted', async () => {
+    const histogram = new LatencyHistogram();
+    histogram.record(20, 32); // one read of 32 replies, 20 µs
+    histogram.record(300); // a 300 µs reply
+    histogram.record(4_000_000); // a 4 s reply: only +Inf
+    const registry = counterMetrics({ transport: 'tcp', read: () => ({ ...ZERO, latency: histogram.buckets() }), processMetrics: false });
+    const text = await registry.metrics();
+    const bucket = (le: string): number => valueOf(text, `rxnet_reply_latency_seconds_bucket{transport="tcp",le="${le}"}`);
+    expect(text).to.include('# TYPE rxnet_reply_latency_seconds histogram');
+    expect([bucket('0.000005'), bucket('0.00001'), bucket('0.000025'), bucket('0.00025'), bucket('0.0005'), bucket('2.5'), bucket('+Inf')]).to.deep.equal([
+      0, 0, 32, 32, 33, 33, 34,
+    ]);
+    expect(valueOf(text, 'rxnet_reply_latency_seconds_count{transport="tcp"}')).to.equal(34);
+    expect(valueOf(text, 'rxnet_reply_latency_seconds_sum{transport="tcp"}')).to.be.closeTo((20 * 32 + 300 + 4_000_000) / 1e6, 1e-9);
+    requireSystemTool('promtool', 'prometheus');
+    execFileSync('promtool', ['check', 'metrics'], { input: text, stdio: ['pipe', 'pipe', 'pipe'] });
+  });
+
+  it('--metrics-host needs --metrics-port, and --metrics-port goes with --workers (the primary aggregates)', () => {
     expect(() => parseServerArgs(['--metrics-host', '127.0.0.1'])).to.throw('--metrics-host applies with --metrics-port only');
-    expect(() => parseServerArgs(['--metrics-port', '0', '--workers', '2'])).to.throw(/^--metrics-port serves one process/);
+    expect(parseServerArgs(['--metrics-port', '0', '--workers', '2'])).to.deep.include({ workers: 2, metrics: { host: '127.0.0.1', port: 0 } });
     expect(parseServerArgs(['--metrics-port', '9464'])).to.have.nested.property('metrics.port', 9464);
   });
 });

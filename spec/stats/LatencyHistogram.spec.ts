@@ -32,3 +32,32 @@ describe('LatencyHistogram', () => {
     expect(p999).to.be.at.least(p99);
   });
 });
+
+describe('LatencyHistogram#buckets', () => {
+  it('counts each latency at or under each bound, cumulatively, with its weight', () => {
+    const histogram = new LatencyHistogram();
+    histogram.record(5, 2); // on the first bound: counted there (Prometheus's le is "at or under")
+    histogram.record(5.5);
+    histogram.record(900, 10);
+    histogram.record(3e6);
+    const { boundsMicros, cumulative, count, sumMicros } = histogram.buckets();
+    const at = (micros: number): number => cumulative[boundsMicros.indexOf(micros)] ?? -1;
+    expect(boundsMicros[0]).to.equal(5);
+    expect(boundsMicros.at(-1)).to.equal(2_500_000);
+    expect([at(5), at(10), at(500), at(1000), at(2_500_000)]).to.deep.equal([2, 3, 3, 13, 13]);
+    expect(count).to.equal(14);
+    expect(sumMicros).to.equal(5 * 2 + 5.5 + 900 * 10 + 3e6);
+  });
+
+  it('weights the percentiles too: record(micros, count) is count records of micros', () => {
+    const weighted = new LatencyHistogram();
+    const repeated = new LatencyHistogram();
+    weighted.record(40, 99);
+    weighted.record(5000);
+    for (let i = 0; i < 99; i += 1) repeated.record(40);
+    repeated.record(5000);
+    for (const q of [0.5, 0.99, 0.999]) expect(weighted.percentile(q), `p${q * 100}`).to.equal(repeated.percentile(q));
+    expect(weighted.buckets()).to.deep.equal(repeated.buckets());
+    expect(weighted.percentile(0.999)).to.be.at.least(5000);
+  });
+});
