@@ -269,6 +269,7 @@ export { formatHexdump } from './observability/formatHexdump.js';
 export { formatWireText } from './observability/formatWireText.js';
 export { counterMetrics, type CounterMetricsOptions, type ServedCounters } from './observability/counterMetrics.js';
 export { serveMetrics, type ServeMetricsOptions, type MetricsEndpoint } from './observability/serveMetrics.js';
+export { wireLogger, type WireLogger } from './observability/wireLogger.js';
 // Issue 12: the fused fast path (a pipeline's synchronous per-frame step) and the UDP receive buffer.
 export { CUT, DROP, FUSED_STEP, fusedStepOf, withFusedStep, type FusedPipeline, type FusedStep } from './server/fusedStep.js';
 export { DEFAULT_RECV_BUFFER_SIZE } from './transport/bindUdp.js';

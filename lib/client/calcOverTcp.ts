@@ -19,8 +19,8 @@ import { createTcpClient } from './tcpClient.js';
  * @see calcOverUdp, calcClientOver
  */
 export function calcOverTcp(options: Readonly<CalcClientOptions> & { readonly transport: StreamTransport }): CalcTransport {
-  const { transport, host, port, path, ca, servername, rejectUnauthorized } = options;
-  const endpoint = { transport, host, port, path, ca, servername, rejectUnauthorized } as const;
+  const { transport, host, port, path, ca, servername, rejectUnauthorized, wiretap } = options;
+  const endpoint = { transport, host, port, path, ca, servername, rejectUnauthorized, ...(wiretap === undefined ? {} : { wiretap }) } as const;
   const tcp = withPrefix('tcp', () => createTcpClient({ ...options.tcp, ...endpoint }));
   const policy = retryWithBackoff<string>(options.retry);
   return {
@@ -39,7 +39,7 @@ export function calcOverTcp(options: Readonly<CalcClientOptions> & { readonly tr
 }
 
 /** The options the TCP client gets from the calc client's own, so named as they are. */
-const ENDPOINT_OPTIONS: ReadonlySet<string> = new Set(['host', 'port', 'transport', 'path', 'ca', 'servername', 'rejectUnauthorized', 'options']);
+const ENDPOINT_OPTIONS: ReadonlySet<string> = new Set(['host', 'port', 'transport', 'path', 'ca', 'servername', 'rejectUnauthorized', 'wiretap', 'options']);
 
 /** Runs `create`, naming a bad option `prefix.option` in the error it throws. */
 function withPrefix<T>(prefix: string, create: () => T): T {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { RxnetInvalidOptionError } from '../errors.js';
 import { MIN_MAX_LINE_LENGTH } from '../framing/Frame.js';
+import { WIRETAP_FORMATS } from '../observability/wiretap.js';
+import type { WiretapSettings } from '../observability/wireLogger.js';
 import { validateOptions } from '../options/validateOptions.js';
 import { parseReply } from '../protocol/parseReply.js';
 import type { ReconnectOptions } from './reconnectDelay.js';
@@ -49,6 +51,12 @@ export interface TcpClientOptions extends EndpointOptions {
   readonly reconnect: ReconnectOptions;
   /** True when a reply is well formed. Defaults to the calc protocol's `200,NUMBER` or `300,-1`. */
   readonly isReply: (text: string) => boolean;
+  /**
+   * Logs every connection's bytes on `log`, sent (`out`) and received (`in`), in `text` or
+   * `hex` (`--wiretap`). Defaults to none, and then nothing is added to a connection.
+   * Example: `wiretap: { format: 'hex', log: (entry) => process.stderr.write(`${entry}\n`) }`.
+   */
+  readonly wiretap?: WiretapSettings | undefined;
 }
 
 /** What {@link createTcpClient} accepts: any subset of the options, `reconnect` partial too. */
@@ -80,6 +88,14 @@ const milliseconds = (min: number) => {
 };
 
 const pem = z.union([z.string(), z.instanceof(Buffer)]);
+/** `{ format: 'text' | 'hex', log, now? }`, shared with the calc client's options. */
+export const wiretapSchema = z.custom<WiretapSettings>(
+  (value) => {
+    const settings = value as Partial<WiretapSettings> | null;
+    return typeof settings === 'object' && settings !== null && WIRETAP_FORMATS.includes(settings.format as never) && typeof settings.log === 'function';
+  },
+  allows(`{ format: ${WIRETAP_FORMATS.join(' or ')}, log: a function }`),
+);
 const TRUSTED = allows('PEM certificates: a string, a Buffer or an array of them');
 
 const clientSchema = z
@@ -99,6 +115,7 @@ const clientSchema = z
     maxReplyLength: integer(MIN_MAX_LINE_LENGTH, 1 << 24),
     reconnect: z.custom<ReconnectOptions>((value) => typeof value === 'object' && value !== null, allows('an object')),
     isReply: z.custom<(text: string) => boolean>((value) => typeof value === 'function', allows('a function of the reply text')),
+    wiretap: wiretapSchema.optional(),
   })
   .superRefine((options, ctx) => {
     const broken = transportRuleBroken(options) ?? (options.framing === 'chunk' && options.replyGap === 0 ? 'framing chunk needs a replyGap above 0' : undefined);
