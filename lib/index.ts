@@ -129,6 +129,7 @@ export {
   CONNECTION_STATE_CLOSED,
   type ConnectionState,
 } from './client/ConnectionState.js';
+export { RECONNECT_DEFAULTS, reconnectBackoff, replacementBackoff } from './client/reconnectDelay.js';
 
 // --- Client: retry policy, UDP, calc client ---
 export { retryWithBackoff } from './operators/retryWithBackoff.js';

@@ -33,8 +33,13 @@ export const CLIENT_FLAGS: FlagSpec = {
   alias: { h: 'help' },
 };
 
-/** The CLI's TCP reconnect schedule: 4 connection attempts at 0, 0.1, 0.3, 0.7 s, then give up (fail fast). */
-const CLI_RECONNECT = { initial: 100, factor: 2, max: 400 } as const;
+/**
+ * The CLI's TCP reconnect schedule: 4 connection attempts at exactly 0, 0.1, 0.3, 0.7 s, then
+ * give up (fail fast), as documented in the usage. Not the library's jittered default (gRPC's
+ * connection backoff, which never gives up): one person's client is not a herd, and it must
+ * tell them at once that nothing listens.
+ */
+export const CLI_RECONNECT = Object.freeze({ initial: 100, factor: 2, max: 400, jitter: 0 });
 
 const clientFlagsSchema = z
   .strictObject({
