@@ -129,6 +129,8 @@ export {
   CONNECTION_STATE_CLOSED,
   type ConnectionState,
 } from './client/ConnectionState.js';
+export { RECONNECT_DEFAULTS, reconnectBackoff, replacementBackoff } from './client/reconnectDelay.js';
+export { CALC_CLIENT_RECONNECT } from './client/calcOverTcp.js';
 
 // --- Client: retry policy, UDP, calc client ---
 export { retryWithBackoff } from './operators/retryWithBackoff.js';
@@ -272,6 +274,7 @@ export { serveMetrics, type ServeMetricsOptions, type MetricsEndpoint, type Metr
 export { latencyHistogram, type LatencyHistogramOptions, type LatencyBucketCounts } from './observability/latencyHistogram.js';
 export { aggregatedMetrics } from './observability/aggregatedMetrics.js';
 export { shareMetricsWithPrimary } from './observability/shareMetricsWithPrimary.js';
+export { wireLogger, type WireLogger } from './observability/wireLogger.js';
 // Issue 12: the fused fast path (a pipeline's synchronous per-frame step) and the UDP receive buffer.
 export { CUT, DROP, FUSED_STEP, fusedStepOf, withFusedStep, type FusedPipeline, type FusedStep } from './server/fusedStep.js';
 export { DEFAULT_RECV_BUFFER_SIZE } from './transport/bindUdp.js';

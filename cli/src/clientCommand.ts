@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   CALC_CLIENT_DEFAULTS,
   FRAMINGS,
+  WIRETAP_FORMATS,
   circuitBreaker,
   consecutiveBreaker,
   hedge,
@@ -16,6 +17,7 @@ import {
   type CalcReply,
   type CalcClientTransport,
   type RetryPolicy,
+  type WiretapFormat,
 } from '../../lib/index.js';
 import { DEFAULT_MAX_TIMEOUT_S, DEFAULT_MX_S, DEFAULT_TIMEOUT_S, MAX_SECONDS } from './clientUsage.js';
 import { choiceFlag, hostFlag, integerFlag, switchFlag } from './flagSchemas.js';
@@ -26,13 +28,18 @@ import { SSDP_FLAG_NAMES, ssdpFlagShape } from './ssdpFlags.js';
 
 /** The client's flags. */
 export const CLIENT_FLAGS: FlagSpec = {
-  string: ['host', 'port', 'timeout', 'max-timeout', 'ca', 'unix', 'framing', 'hedge', 'circuit-breaker', 'mx', ...SSDP_FLAG_NAMES],
+  string: ['host', 'port', 'timeout', 'max-timeout', 'ca', 'unix', 'framing', 'hedge', 'circuit-breaker', 'mx', 'wiretap', ...SSDP_FLAG_NAMES],
   boolean: ['tcp', 'udp', 'tls', 'expb', 'discover', 'first', 'help'],
   alias: { h: 'help' },
 };
 
-/** The CLI's TCP reconnect schedule: 4 connection attempts at 0, 0.1, 0.3, 0.7 s, then give up (fail fast). */
-const CLI_RECONNECT = { initial: 100, factor: 2, max: 400 } as const;
+/**
+ * The CLI's TCP reconnect schedule: 4 connection attempts at exactly 0, 0.1, 0.3, 0.7 s, then
+ * give up (fail fast), as documented in the usage. Not the library's jittered default (gRPC's
+ * connection backoff, which never gives up): one person's client is not a herd, and it must
+ * tell them at once that nothing listens.
+ */
+export const CLI_RECONNECT = Object.freeze({ initial: 100, factor: 2, max: 400, jitter: 0 });
 
 const clientFlagsSchema = z
   .strictObject({
@@ -49,6 +56,7 @@ const clientFlagsSchema = z
     'max-timeout': secondsFlag(MAX_SECONDS).optional(),
     hedge: integerFlag(1, 60_000).optional(),
     'circuit-breaker': integerFlag(1, 1000).optional(),
+    wiretap: choiceFlag(WIRETAP_FORMATS).optional(),
     discover: switchFlag,
     first: switchFlag,
     mx: mxFlag.optional(),
@@ -96,6 +104,8 @@ export type ClientRequest =
       readonly requests: readonly string[] | undefined;
       /** With --discover: how to find the server (its transport, host and port then replace those of `options`). */
       readonly discover: ClientDiscovery | undefined;
+      /** Log the bytes of every connection or datagram on stderr in this form (--wiretap), or not at all. */
+      readonly wiretap: WiretapFormat | undefined;
     };
 
 /** What `--discover` asks for. */
@@ -134,6 +144,7 @@ export function parseClientArgs(argv: readonly string[]): ClientRequest {
   return {
     help: false,
     requests: requests.length > 0 ? requests : undefined,
+    wiretap: flags.wiretap,
     options: {
       ...named,
       // --framing chunk: take a reply without a newline after a quiet gap (the original seed server).

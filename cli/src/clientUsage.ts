@@ -18,7 +18,7 @@ export const MAX_SECONDS = 3600;
  * @param program defaults to the name this process was started as (see programName).
  */
 export function clientUsage(program = programName('client')): string {
-  return `Usage: ${program} [--tcp | --udp | --tls [--ca FILE] | --unix PATH] [--host H] [--port P] [--framing line|chunk] [--timeout SECONDS] [--expb] [--max-timeout SECONDS] [REQUEST...]
+  return `Usage: ${program} [--tcp | --udp | --tls [--ca FILE] | --unix PATH] [--host H] [--port P] [--framing line|chunk] [--timeout SECONDS] [--expb] [--max-timeout SECONDS] [--wiretap text|hex] [REQUEST...]
        ${program} --discover [--first] [--mx SECONDS] [--ssdp-group ADDR] [--ssdp-port N] [--ssdp-interface ADDR] [--timeout ...] [REQUEST...]
 
 Sends calc requests "OP,A,B" (OP one of + - * / % ^) and prints each answer, "200,RESULT" or
@@ -47,6 +47,8 @@ Sends calc requests "OP,A,B" (OP one of + - * / % ^) and prints each answer, "20
                          the first answer wins (for idempotent requests, as calc's are)
   --circuit-breaker N    after N requests in a row got no answer, refuse requests unsent for
                          5 s, then let one trial request through (its answer closes the circuit)
+  --wiretap text|hex     log the bytes of every connection or datagram on stderr (time, direction,
+                         peer, length, then escaped text or hexdump -C lines); off by default
   -h, --help             print this help
   --version              print rxnet's version
 

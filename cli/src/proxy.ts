@@ -20,6 +20,7 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
     allowRemote: request.allowRemote,
     populate: request.populate,
     version: packageVersion(),
+    ...(request.wiretap === undefined ? {} : { wiretap: { format: request.wiretap, log: (entry: string) => process.stderr.write(`${entry}\n`) } }),
   });
   const address = formatAddress(server.address);
   if (!/^(127\.|\[::1\]|\[::ffff:127\.)/.test(address)) {

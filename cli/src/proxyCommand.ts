@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { hostFlag, portFlag, switchFlag } from './flagSchemas.js';
+import { WIRETAP_FORMATS, type WiretapFormat } from '../../lib/index.js';
+import { choiceFlag, hostFlag, portFlag, switchFlag } from './flagSchemas.js';
 import { parseFlags, type FlagSpec } from './parseFlags.js';
 import { programName } from './programName.js';
 import { UsageError } from './runMain.js';
 
 /** The proxy command's flags. */
 export const PROXY_FLAGS: FlagSpec = {
-  string: ['host', 'port', 'config', 'metrics-port', 'metrics-host'],
+  string: ['host', 'port', 'config', 'metrics-port', 'metrics-host', 'wiretap'],
   boolean: ['allow-remote', 'help'],
   alias: { h: 'help' },
 };
@@ -20,21 +21,25 @@ export const PROXY_FLAGS: FlagSpec = {
  * @param program defaults to how this process was started, plus ` proxy`.
  */
 export function proxyUsage(program = `${programName()} proxy`): string {
-  return `Usage: ${program} [--host H] [--port P] [--config FILE] [--allow-remote] [--metrics-port P]
+  return `Usage: ${program} [--host H] [--port P] [--config FILE] [--allow-remote] [--metrics-port P] [--wiretap text|hex]
 
 Serves toxiproxy's HTTP control API: create proxies (TCP, or UDP with "protocol": "udp") and
 add toxics (latency, bandwidth, timeout, reset_peer, slicer, limit_data, slow_close,
 packet_loss, noop; on UDP also duplicate, reorder, corrupt). toxiproxy's clients work with it.
 Prints one line, "listening http HOST:PORT", once ready; SIGINT or SIGTERM stops it.
 
-  --host H          the API's address (default localhost, which binds 127.0.0.1)
-  --port P          the API's port, 0 for a free one (default 8474, toxiproxy's)
-  --config FILE     proxies to create at start: a JSON array, as POST /populate takes
-  --allow-remote    allow --host to be other than loopback (anyone who reaches the API can redirect traffic)
-  --metrics-port P  also serve the proxies' Prometheus metrics (GET /metrics) on 127.0.0.1:P
-  --metrics-host H  the address of --metrics-port (default 127.0.0.1)
-  -h, --help        print this help
-  --version         print rxnet's version
+  --host H            the API's address (default localhost, which binds 127.0.0.1)
+  --port P            the API's port, 0 for a free one (default 8474, toxiproxy's)
+  --config FILE       proxies to create at start: a JSON array, as POST /populate takes
+  --allow-remote      allow --host to be other than loopback (anyone who reaches the API can redirect traffic)
+  --metrics-port P    also serve the proxies' Prometheus metrics (GET /metrics) on 127.0.0.1:P
+  --metrics-host H    the address of --metrics-port (default 127.0.0.1)
+  --wiretap text|hex  log the bytes of both sides of every proxied connection or datagram on
+                      stderr (time, direction, peer, length, then escaped text or hexdump -C
+                      lines): in from the client, out to the upstream (after the toxics), and
+                      back; off by default
+  -h, --help          print this help
+  --version           print rxnet's version
 
 Example:
   ${program} &
@@ -49,6 +54,7 @@ const proxyFlagsSchema = z.strictObject({
   'allow-remote': switchFlag,
   'metrics-port': portFlag.optional(),
   'metrics-host': hostFlag.optional(),
+  wiretap: choiceFlag(WIRETAP_FORMATS).optional(),
   help: switchFlag,
 }).refine((flags) => flags['metrics-port'] !== undefined || flags['metrics-host'] === undefined, { error: '--metrics-host applies with --metrics-port only' });
 
@@ -63,6 +69,8 @@ export type ProxyRequest =
       readonly populate: unknown;
       /** GET /metrics on this address too, when asked for with --metrics-port. */
       readonly metrics: { host: string; port: number } | undefined;
+      /** Log the bytes of every proxied connection or datagram on stderr in this form (--wiretap), or not at all. */
+      readonly wiretap: WiretapFormat | undefined;
     };
 
 /**
@@ -83,6 +91,7 @@ export function parseProxyArgs(argv: readonly string[]): ProxyRequest {
     allowRemote: flags['allow-remote'],
     populate: flags.config === undefined ? undefined : readConfig(flags.config),
     metrics: flags['metrics-port'] === undefined ? undefined : { host: flags['metrics-host'] ?? '127.0.0.1', port: flags['metrics-port'] },
+    wiretap: flags.wiretap,
   };
 }
 

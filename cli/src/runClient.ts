@@ -32,7 +32,8 @@ export interface ClientSession {
 /**
  * Sends each request in turn and prints its answer; returns the exit status. A request with no
  * answer prints one line on `io.err` and the loop goes on; a server that cannot be reached ends
- * it with one line, unless the session is interactive (see ClientSession).
+ * it with one line, unless the session is interactive (see ClientSession). With `--wiretap`,
+ * the bytes of every connection or datagram go to `io.err` too, one entry each.
  *
  * Example: `await runClient(parseClientArgs(['+,1,1']), ['+,1,1'], { out: console.log, err: console.error })`
  */
@@ -43,7 +44,8 @@ export async function runClient(
   session: ClientSession = {},
 ): Promise<number> {
   let attempts = 0;
-  const client = createCalcClient({ ...request.options, onAttempt: (_line, attempt) => (attempts = attempt) });
+  const wiretap = request.wiretap === undefined ? {} : { wiretap: { format: request.wiretap, log: io.err } };
+  const client = createCalcClient({ ...request.options, ...wiretap, onAttempt: (_line, attempt) => (attempts = attempt) });
   const interactive = session.interactive === true;
   let unanswered = 0;
   try {

@@ -4,7 +4,8 @@ import { RxnetInvalidOptionError } from '../errors.js';
 import { validateOptions } from '../options/validateOptions.js';
 import type { CalcReply } from '../protocol/types.js';
 import { resolveRetryPolicy, type RetryPolicy } from '../operators/retryPolicy.js';
-import type { TcpClientInput } from './tcpClientOptions.js';
+import { wiretapSchema, type TcpClientInput } from './tcpClientOptions.js';
+import type { WiretapSettings } from '../observability/wireLogger.js';
 import { transportRuleBroken } from './transportRuleBroken.js';
 import type { EndpointOptions } from './EndpointOptions.js';
 import { isStreamTransport, listTransports, STREAM_TRANSPORTS, TRANSPORTS, type Transport } from '../transport/Transport.js';
@@ -23,8 +24,8 @@ export interface CalcClientOptions extends EndpointOptions {
    * attempt with a 500 ms timeout.
    */
   readonly retry: Partial<RetryPolicy>;
-  /** Stream transports only (tcp, tls, unix): sessions, pipelining window, reconnect schedule, `framing: 'chunk'` for the original seed server... (see createTcpClient). Defaults to `{}`. */
-  readonly tcp: Omit<TcpClientInput, 'host' | 'port' | 'transport' | 'path' | 'ca' | 'servername' | 'rejectUnauthorized'>;
+  /** Stream transports only (tcp, tls, unix): sessions, pipelining window, reconnect schedule (CALC_CLIENT_RECONNECT unless given: 100 ms doubling, giving up above 2 s, ±20 % jitter), `framing: 'chunk'` for the original seed server... (see createTcpClient). Defaults to `{}`. */
+  readonly tcp: Omit<TcpClientInput, 'host' | 'port' | 'transport' | 'path' | 'ca' | 'servername' | 'rejectUnauthorized' | 'wiretap'>;
   /** Called each time a copy of a request is sent or queued (attempt 1, 2...), for logs and counts. */
   readonly onAttempt: ((line: string, attempt: number) => void) | undefined;
   /**
@@ -35,6 +36,12 @@ export interface CalcClientOptions extends EndpointOptions {
    * Defaults to none.
    */
   readonly policy: MonoTypeOperatorFunction<CalcReply> | undefined;
+  /**
+   * Logs the bytes of every connection (tcp, tls, unix) or datagram (udp) on `log`, both ways,
+   * in `text` or `hex` (`--wiretap`; see createTcpClient's). Defaults to none, at no cost.
+   * Example: `wiretap: { format: 'text', log: console.error }`.
+   */
+  readonly wiretap?: WiretapSettings | undefined;
 }
 
 /** What {@link createCalcClient} accepts: any subset of the options. */
@@ -70,6 +77,7 @@ const calcClientSchema = z
     tcp: object('an object of TCP client options'),
     onAttempt: z.custom<(line: string, attempt: number) => void>((value) => typeof value === 'function', allows('a function')).optional(),
     policy: z.custom<MonoTypeOperatorFunction<CalcReply>>((value) => typeof value === 'function', allows('an operator function')).optional(),
+    wiretap: wiretapSchema.optional(),
   })
   .superRefine((options, ctx) => {
     const broken = transportRuleBroken(options);

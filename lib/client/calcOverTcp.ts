@@ -7,6 +7,22 @@ import type { StreamTransport } from '../transport/Transport.js';
 import type { CalcClientOptions } from './calcClientOptions.js';
 import type { CalcTransport } from './CalcTransport.js';
 import { createTcpClient } from './tcpClient.js';
+import type { TcpClientInput } from './tcpClientOptions.js';
+import type { ReconnectOptions } from './reconnectDelay.js';
+
+/**
+ * The calc client's reconnect schedule: its own since the seed (100 ms, doubling, giving up
+ * before a wait above 2 s: 6 attempts in about 3.1 s, then "Cannot connect ... after 6
+ * attempts"), with ±20 % jitter by default so that many clients do not reconnect in lockstep.
+ * A `tcp.reconnect` given merges over it; `jitter: 0` gives the exact schedule.
+ */
+export const CALC_CLIENT_RECONNECT: ReconnectOptions = Object.freeze({ initial: 100, factor: 2, max: 2000, jitter: 0.2 });
+
+/** `reconnect` over the calc schedule (anything but an object is left for createTcpClient to refuse). */
+function calcReconnect(reconnect: TcpClientInput['reconnect']): TcpClientInput['reconnect'] {
+  if (reconnect !== undefined && (typeof reconnect !== 'object' || reconnect === null)) return reconnect;
+  return { ...CALC_CLIENT_RECONNECT, ...reconnect };
+}
 
 /**
  * The calc transport over the sessions of one createTcpClient (over TCP, TLS or a Unix socket,
@@ -19,9 +35,9 @@ import { createTcpClient } from './tcpClient.js';
  * @see calcOverUdp, calcClientOver
  */
 export function calcOverTcp(options: Readonly<CalcClientOptions> & { readonly transport: StreamTransport }): CalcTransport {
-  const { transport, host, port, path, ca, servername, rejectUnauthorized } = options;
-  const endpoint = { transport, host, port, path, ca, servername, rejectUnauthorized } as const;
-  const tcp = withPrefix('tcp', () => createTcpClient({ ...options.tcp, ...endpoint }));
+  const { transport, host, port, path, ca, servername, rejectUnauthorized, wiretap } = options;
+  const endpoint = { transport, host, port, path, ca, servername, rejectUnauthorized, ...(wiretap === undefined ? {} : { wiretap }) } as const;
+  const tcp = withPrefix('tcp', () => createTcpClient({ ...options.tcp, reconnect: calcReconnect(options.tcp.reconnect), ...endpoint }));
   const policy = retryWithBackoff<string>(options.retry);
   return {
     address: tcp.address,
@@ -39,7 +55,7 @@ export function calcOverTcp(options: Readonly<CalcClientOptions> & { readonly tr
 }
 
 /** The options the TCP client gets from the calc client's own, so named as they are. */
-const ENDPOINT_OPTIONS: ReadonlySet<string> = new Set(['host', 'port', 'transport', 'path', 'ca', 'servername', 'rejectUnauthorized', 'options']);
+const ENDPOINT_OPTIONS: ReadonlySet<string> = new Set(['host', 'port', 'transport', 'path', 'ca', 'servername', 'rejectUnauthorized', 'wiretap', 'options']);
 
 /** Runs `create`, naming a bad option `prefix.option` in the error it throws. */
 function withPrefix<T>(prefix: string, create: () => T): T {

@@ -25,6 +25,7 @@ export function calcOverUdp(options: Readonly<CalcClientOptions>): CalcTransport
         retry: options.retry,
         recentPorts,
         onSend: options.onAttempt,
+        wiretap: options.wiretap,
         onSocketOpened: () => {
           openSockets += 1;
         },

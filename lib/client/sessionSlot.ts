@@ -1,9 +1,8 @@
 import { asyncScheduler, defer, Observable, of, retry, switchMap, throwError, timeout, timer, type SchedulerLike } from 'rxjs';
 import { RxnetClosedError, RxnetConnectionError, type RxnetError } from '../errors.js';
-import { exponentialBackoff } from '../policies/backoff/exponentialBackoff.js';
 import { isTlsHandshakeError } from './isTlsHandshakeError.js';
 import type { TcpConnection } from '../transport/TcpConnection.js';
-import { reconnectDelay, type ReconnectOptions } from './reconnectDelay.js';
+import { reconnectDelays, replacementBackoff, type ReconnectOptions } from './reconnectDelay.js';
 import { TcpSession, type TcpSessionHooks, type TcpSessionOptions } from './TcpSession.js';
 
 /** Options of {@link sessionSlot}. */
@@ -21,7 +20,8 @@ export interface SessionSlotOptions {
   readonly onSocketOpened: () => void;
   readonly onSocketClosed: () => void;
   /**
-   * Where the connect timeout and the reconnect waits are scheduled, and what measures the
+   * Where the connect timeout and the reconnect waits are scheduled (their jitter's random
+   * source is `reconnect.random`), and what measures the
    * `elapsedMs` of the final error. Defaults to RxJS's `asyncScheduler` (a TestScheduler in marble tests).
    */
   readonly scheduler?: SchedulerLike;
@@ -43,22 +43,26 @@ class SessionEnded extends Error {
  * when that session ends opens another, for as long as it is subscribed.
  *
  * - A connection that cannot be opened (refused, or not open within `connectTimeout`) is retried
- *   on the {@link reconnectDelay} schedule; when that gives up, the observable errors with a
- *   final RxnetConnectionError: `Cannot connect to tcp://127.0.0.1:9000 after 6 attempts in
+ *   on the {@link reconnectDelay} schedule: by default gRPC's connection backoff (1 s, x1.6,
+ *   capped at 120 s, each wait ±20 % at random, never giving up); with `jitter: 0`, exactly
+ *   `initial * factor^(n-1)`. When a limit (`max`, `maxAttempts`, `maxElapsed`) gives up, the
+ *   observable errors with a final RxnetConnectionError: `Cannot connect to tcp://127.0.0.1:9000 after 6 attempts in
  *   3100 ms: ECONNREFUSED` (`info.final`, `attempts`, `elapsedMs`, `syscallCode`).
  * - A TLS handshake that fails (an untrusted certificate, a server that does not speak TLS) is
  *   final at once, not retried: `TLS handshake with tls://127.0.0.1:9443 failed: self-signed
  *   certificate (DEPTH_ZERO_SELF_SIGNED_CERT)`.
  * - A session that ends after answering at least one request (or was retired) is replaced at
  *   once, and the schedule starts over. One that ends without answering anything (a server
- *   that accepts and hangs up) is replaced after `initial * factor^(n-1)` ms, at most `max`, for
- *   its n-th time in a row, so such a server is not hammered; this never gives up by itself.
+ *   that accepts and hangs up) is replaced after `initial * factor^(n-1)` ms, at most `cap` (and
+ *   `max`), jittered as the reconnects are, for its n-th time in a row, so such a server is not
+ *   hammered; this never gives up by itself (see replacementBackoff).
  * - Unsubscribing destroys the session (its requests error with an RxnetClosedError) or the
  *   connection attempt, and cancels any wait.
  *
  * ```
- * connect -#-(100ms)-connect ----s1----(s1 ends)-connect--s2---   (s1, s2: sessions)
- * connect -#-(100ms)-connect -#-(200ms)- ... -#                     (gave up: final error)
+ * connect -#-(100ms)-connect ----s1----(s1 ends)-connect--s2---   (s1, s2: sessions; jitter 0)
+ * connect -#-(100ms)-connect -#-(200ms)- ... -#                     (max reached: final error)
+ * connect -#-(~1s)-connect -#-(~1.6s)-connect -#-(~2.56s)- ...        (the defaults: ±20 % each)
  * ```
  *
  * Example: `sessionSlot(options).subscribe({ next: (session) => pool.add(session), error: giveUp })`
@@ -68,10 +72,11 @@ class SessionEnded extends Error {
 export function sessionSlot(options: SessionSlotOptions): Observable<TcpSession> {
   const address = options.session.address;
   const scheduler = options.scheduler ?? asyncScheduler;
-  const { initial, factor, max } = options.reconnect;
-  // Replacing a session that answered nothing: the reconnect schedule capped at max, never giving up.
-  const replacement = exponentialBackoff({ initial, factor, max });
+  // Replacing a session that answered nothing: the reconnect schedule capped, never giving up.
+  const replacement = replacementBackoff(options.reconnect);
   return defer(() => {
+    // Each subscription draws its own jitter: two slots of a pool do not reconnect in lockstep.
+    const reconnectWait = reconnectDelays(options.reconnect);
     let failures = 0;
     let firstAttemptAt = 0;
     let replacementWaits = replacement[Symbol.iterator]();
@@ -96,13 +101,13 @@ export function sessionSlot(options: SessionSlotOptions): Observable<TcpSession>
               replacementWaits = replacement[Symbol.iterator]();
               return of(0);
             }
-            const wait = replacementWaits.next();
-            return timer(wait.done === true ? max : wait.value, scheduler);
+            const wait = replacementWaits.next(); // never done: the replacement schedule has no end
+            return timer(wait.done === true ? 0 : wait.value, scheduler);
           }
           failures += 1;
           const elapsedMs = scheduler.now() - firstAttemptAt;
           if (isTlsHandshakeError(err)) return throwError(() => handshakeFailed(address, failures, elapsedMs, err));
-          const wait = reconnectDelay(failures, elapsedMs, options.reconnect);
+          const wait = reconnectWait(failures, elapsedMs);
           return wait === undefined ? throwError(() => gaveUp(address, failures, elapsedMs, err)) : timer(wait, scheduler);
         },
       }),

@@ -112,7 +112,7 @@ function mayResend(pending: Pending, err: unknown, session: TcpSession, written:
  * ```
  *
  * @param options merged over TCP_CLIENT_DEFAULTS: tcp, 127.0.0.1:9000, 1 session, window 1, reconnect
- *   `{ initial: 100, factor: 2, max: 2000 }` ms, reply gap 20 ms, connect timeout 5000 ms.
+ *   RECONNECT_DEFAULTS (gRPC's: 1 s, x1.6, cap 120 s, ±20 %, never giving up), reply gap 20 ms, connect timeout 5000 ms.
  * @throws RxnetInvalidOptionError for a bad option, naming it and what it allows.
  * @see TcpSessionPool, TcpSession, sessionSlot, reconnectDelay
  */

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { RxnetInvalidOptionError } from '../errors.js';
 import { MIN_MAX_LINE_LENGTH } from '../framing/Frame.js';
+import { WIRETAP_FORMATS } from '../observability/wiretap.js';
+import type { WiretapSettings } from '../observability/wireLogger.js';
 import { validateOptions } from '../options/validateOptions.js';
 import { parseReply } from '../protocol/parseReply.js';
-import type { ReconnectOptions } from './reconnectDelay.js';
+import { RECONNECT_DEFAULTS, type ReconnectOptions } from './reconnectDelay.js';
 import { REPLY_FRAMINGS, type ReplyFraming } from './replyFrames.js';
 import { transportRuleBroken } from './transportRuleBroken.js';
 import type { EndpointOptions } from './EndpointOptions.js';
@@ -45,10 +47,20 @@ export interface TcpClientOptions extends EndpointOptions {
   readonly replyGap: number;
   /** The longest reply, in bytes, without its newline. Defaults to 1024. */
   readonly maxReplyLength: number;
-  /** The reconnect schedule. Defaults to `{ initial: 100, factor: 2, max: 2000 }`. */
+  /**
+   * The reconnect schedule. Defaults to RECONNECT_DEFAULTS, gRPC's connection backoff:
+   * `{ initial: 1000, factor: 1.6, cap: 120_000, jitter: 0.2 }`, never giving up. Give `max`,
+   * `maxAttempts` or `maxElapsed` to give up, and `jitter: 0` for an exact schedule.
+   */
   readonly reconnect: ReconnectOptions;
   /** True when a reply is well formed. Defaults to the calc protocol's `200,NUMBER` or `300,-1`. */
   readonly isReply: (text: string) => boolean;
+  /**
+   * Logs every connection's bytes on `log`, sent (`out`) and received (`in`), in `text` or
+   * `hex` (`--wiretap`). Defaults to none, and then nothing is added to a connection.
+   * Example: `wiretap: { format: 'hex', log: (entry) => process.stderr.write(`${entry}\n`) }`.
+   */
+  readonly wiretap?: WiretapSettings | undefined;
 }
 
 /** What {@link createTcpClient} accepts: any subset of the options, `reconnect` partial too. */
@@ -65,7 +77,7 @@ export const TCP_CLIENT_DEFAULTS: TcpClientOptions = Object.freeze({
   framing: 'line',
   replyGap: 20,
   maxReplyLength: 1024,
-  reconnect: Object.freeze({ initial: 100, factor: 2, max: 2000 }),
+  reconnect: RECONNECT_DEFAULTS,
   isReply: (text: string) => parseReply(text).ok,
 });
 
@@ -80,6 +92,14 @@ const milliseconds = (min: number) => {
 };
 
 const pem = z.union([z.string(), z.instanceof(Buffer)]);
+/** `{ format: 'text' | 'hex', log, now? }`, shared with the calc client's options. */
+export const wiretapSchema = z.custom<WiretapSettings>(
+  (value) => {
+    const settings = value as Partial<WiretapSettings> | null;
+    return typeof settings === 'object' && settings !== null && WIRETAP_FORMATS.includes(settings.format as never) && typeof settings.log === 'function';
+  },
+  allows(`{ format: ${WIRETAP_FORMATS.join(' or ')}, log: a function }`),
+);
 const TRUSTED = allows('PEM certificates: a string, a Buffer or an array of them');
 
 const clientSchema = z
@@ -99,6 +119,7 @@ const clientSchema = z
     maxReplyLength: integer(MIN_MAX_LINE_LENGTH, 1 << 24),
     reconnect: z.custom<ReconnectOptions>((value) => typeof value === 'object' && value !== null, allows('an object')),
     isReply: z.custom<(text: string) => boolean>((value) => typeof value === 'function', allows('a function of the reply text')),
+    wiretap: wiretapSchema.optional(),
   })
   .superRefine((options, ctx) => {
     const broken = transportRuleBroken(options) ?? (options.framing === 'chunk' && options.replyGap === 0 ? 'framing chunk needs a replyGap above 0' : undefined);
@@ -108,7 +129,10 @@ const clientSchema = z
 const reconnectSchema = z.strictObject({
   initial: milliseconds(0),
   factor: z.number(allows('a number from 1 to 1000')).min(1, allows('a number from 1 to 1000')).max(1000, allows('a number from 1 to 1000')),
-  max: milliseconds(0),
+  cap: milliseconds(1),
+  jitter: z.number(allows('a number from 0 to 1')).min(0, allows('a number from 0 to 1')).max(1, allows('a number from 0 to 1')),
+  random: z.custom<() => number>((value) => typeof value === 'function', allows('a function returning numbers in [0, 1)')).optional(),
+  max: milliseconds(0).optional(),
   maxAttempts: integer(1, 2 ** 31 - 1).optional(),
   maxElapsed: milliseconds(0).optional(),
 });
@@ -117,7 +141,7 @@ const reconnectSchema = z.strictObject({
  * Merges `options` over {@link TCP_CLIENT_DEFAULTS} (and `options.reconnect` over its defaults)
  * and validates the result once.
  *
- * Example: `resolveTcpClientOptions({ sessions: 4, reconnect: { max: 400 } }).reconnect.initial` is `100`.
+ * Example: `resolveTcpClientOptions({ sessions: 4, reconnect: { maxAttempts: 5 } }).reconnect.initial` is `1000`.
  *
  * @throws RxnetInvalidOptionError naming the first bad option and what it allows, for example
  *   `Invalid port "0" (expected an integer from 1 to 65535)` or `Invalid reconnect.factor "0.5" (...)`.

@@ -6,6 +6,8 @@ import { parseReply, type ParsedReply } from '../protocol/parseReply.js';
 import type { CalcReply } from '../protocol/types.js';
 import { openUdp, type UdpClientSocket } from '../transport/openUdp.js';
 import type { RecentPorts } from './RecentPorts.js';
+import type { WiretapSettings } from '../observability/wireLogger.js';
+import { wiretapUdpSocket } from './wiretapSockets.js';
 
 /** Options of {@link udpRequest}. */
 export interface UdpRequestOptions {
@@ -26,6 +28,8 @@ export interface UdpRequestOptions {
   /** Called when a socket is created, and when it has closed: an owner can count open sockets. */
   readonly onSocketOpened?: () => void;
   readonly onSocketClosed?: () => void;
+  /** Logs every datagram sent and received (`--wiretap`). Defaults to none, at no cost. */
+  readonly wiretap?: WiretapSettings | undefined;
 }
 
 /** Private marker: the fresh socket landed on a recently used port. */
@@ -72,7 +76,7 @@ export function udpRequest(line: string, options: UdpRequestOptions): Observable
         draws += 1;
         if (recent !== undefined && recent.has(socket.local.port) && draws < MAX_PORT_DRAWS) throw new PortInQuarantine();
         recent?.add(socket.local.port);
-        return socket;
+        return options.wiretap === undefined ? socket : wiretapUdpSocket(socket, options.wiretap);
       }),
       retry({ delay: (err: unknown) => (err instanceof PortInQuarantine ? of(0) : throwError(() => err)) }),
       switchMap((socket) => exchange(socket, line, address, options).pipe(policy)),

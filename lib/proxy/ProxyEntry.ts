@@ -25,8 +25,8 @@ export interface ProxyConfig {
   readonly protocol: ProxyProtocol;
 }
 
-/** What every proxy of a server shares: its dice, its clock and the UDP mappings' limits. */
-export type ProxyTuning = Pick<ProxyRuntimeOptions, 'random' | 'scheduler' | 'udp' | 'maxConnections'>;
+/** What every proxy of a server shares: its dice, its clock, the UDP mappings' limits and the wiretap. */
+export type ProxyTuning = Pick<ProxyRuntimeOptions, 'random' | 'scheduler' | 'udp' | 'maxConnections' | 'wiretap'>;
 
 /** Makes the byte counter of a proxy, from its current fields (the metrics' labels). */
 export type CounterFactory = (proxy: ProxyEntry) => ProxyByteCounter | undefined;

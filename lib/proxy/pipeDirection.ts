@@ -14,6 +14,8 @@ export interface PipeDirectionOptions {
   readonly onBytes?: (received: number, sent: number) => void;
   readonly onEnd: (end: PipeEnd) => void;
   readonly random?: () => number;
+  /** Logs the bytes read from `from` and those written to `to` (the proxy's `--wiretap`). Defaults to none, at no cost. */
+  readonly wire?: { readonly read: (bytes: Uint8Array) => void; readonly written: (bytes: Uint8Array) => void };
 }
 
 /**
@@ -31,7 +33,17 @@ export function pipeDirection(from: TcpConnection, to: TcpConnection, options: P
     releaseDrain = undefined;
   };
   const link = toxicLink({ protocol: 'tcp', toxics$: options.toxics$, hold: () => from.hold(), ...(options.random === undefined ? {} : { random: options.random }) });
-  const subscription = from.data$
+  const wire = options.wire;
+  const write = (chunk: Uint8Array): boolean => to.socket.write(chunk);
+  const send =
+    wire === undefined
+      ? write
+      : (chunk: Uint8Array): boolean => {
+          wire.written(chunk);
+          return write(chunk);
+        };
+  const read$: Observable<Buffer> = wire === undefined ? from.data$ : from.data$.pipe(tap((chunk) => wire.read(chunk)));
+  const subscription = read$
     .pipe(
       tap({ next: (chunk) => options.onBytes?.(chunk.length, 0), complete: () => (sourceEnded = true) }),
       link,
@@ -40,7 +52,7 @@ export function pipeDirection(from: TcpConnection, to: TcpConnection, options: P
       next: (chunk) => {
         if (!to.socket.writable) return;
         options.onBytes?.(0, chunk.length);
-        if (!to.socket.write(chunk) && releaseDrain === undefined) {
+        if (!send(chunk) && releaseDrain === undefined) {
           releaseDrain = from.hold();
           to.socket.once('drain', onDrain);
         }

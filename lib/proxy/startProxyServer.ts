@@ -8,6 +8,7 @@ import { createProxyMetrics } from './proxyMetrics.js';
 import { MAX_BODY_BYTES } from './readJsonBody.js';
 import { resolveListenHost } from './resolveListenHost.js';
 import type { Registry } from 'prom-client';
+import type { WiretapSettings } from '../observability/wireLogger.js';
 
 /** Options of {@link startProxyServer}. */
 export interface ProxyServerOptions {
@@ -29,6 +30,8 @@ export interface ProxyServerOptions {
   readonly udp?: { readonly idleTimeoutMs?: number; readonly maxMappings?: number };
   /** Each TCP proxy closes connections beyond this many open ones. Defaults to 4096. */
   readonly maxConnections?: number;
+  /** Logs the bytes of both sides of every proxied connection or datagram (`--wiretap`; see startTcpProxy). Defaults to none. */
+  readonly wiretap?: WiretapSettings;
 }
 
 /** A running control API and its proxies. */
@@ -74,6 +77,7 @@ export async function startProxyServer(options: ProxyServerOptions = {}): Promis
     ...(options.random === undefined ? {} : { random: options.random }),
     ...(options.udp === undefined ? {} : { udp: options.udp }),
     ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+    ...(options.wiretap === undefined ? {} : { wiretap: options.wiretap }),
   };
   const proxies = new ProxyCollection(metrics.counterFor, tuning);
   const context = { proxies, metrics, version: options.version ?? 'rxnet', maxBodyBytes: options.maxBodyBytes ?? MAX_BODY_BYTES };

@@ -1,10 +1,11 @@
 import type { Observable, SchedulerLike, Subscription } from 'rxjs';
 import { connectTcp } from '../transport/connectTcp.js';
 import { listenTcp } from '../transport/listenTcp.js';
-import type { SocketAddress } from '../transport/SocketAddress.js';
+import { wireLogger, type WiretapSettings } from '../observability/wireLogger.js';
+import { formatAddress, type SocketAddress } from '../transport/SocketAddress.js';
 import type { TcpConnection } from '../transport/TcpConnection.js';
 import type { HostPort } from './parseHostPort.js';
-import { pipeDirection, type PipeEnd } from './pipeDirection.js';
+import { pipeDirection, type PipeDirectionOptions, type PipeEnd } from './pipeDirection.js';
 import type { ProxyByteCounter } from './ProxyByteCounter.js';
 import type { ToxicRecord, ToxicStream } from './ToxicRecord.js';
 
@@ -27,6 +28,13 @@ export interface ProxyRuntimeOptions {
   readonly maxConnections?: number;
   /** A UDP proxy's client mappings: their idle expiry and their bound (see startUdpProxy). */
   readonly udp?: { readonly idleTimeoutMs?: number; readonly maxMappings?: number };
+  /**
+   * Logs the bytes of both sides of every connection or datagram (`--wiretap`): what is read
+   * from the client (`in`) and written to the upstream (`out`) after the upstream toxics, what
+   * is read from the upstream (`in`) and written to the client (`out`) after the downstream
+   * ones, each with that side's peer. Defaults to none, at no cost.
+   */
+  readonly wiretap?: WiretapSettings;
 }
 
 /** A proxy that is listening. */
@@ -121,8 +129,9 @@ function wire(client: TcpConnection, server: TcpConnection, options: ProxyRuntim
   };
   const count = (direction: ToxicStream) => (received: number, sent: number) => options.counter?.count(direction, received, sent);
   const random = options.random === undefined ? {} : { random: options.random };
-  const up = pipeDirection(client, server, { toxics$: options.toxics.upstream, onEnd, onBytes: count('upstream'), ...random });
-  const down = pipeDirection(server, client, { toxics$: options.toxics.downstream, onEnd, onBytes: count('downstream'), ...random });
+  const [upWire, downWire] = wires(client, server, options.wiretap);
+  const up = pipeDirection(client, server, { toxics$: options.toxics.upstream, onEnd, onBytes: count('upstream'), ...random, ...upWire });
+  const down = pipeDirection(server, client, { toxics$: options.toxics.downstream, onEnd, onBytes: count('downstream'), ...random, ...downWire });
   let sockets = 2;
   const onClose = (): void => {
     sockets -= 1;
@@ -133,4 +142,14 @@ function wire(client: TcpConnection, server: TcpConnection, options: ProxyRuntim
   };
   client.socket.once('close', onClose);
   server.socket.once('close', onClose);
+}
+
+/** The wiretap of each direction (read from one side, written to the other), or nothing when not asked for. */
+function wires(client: TcpConnection, server: TcpConnection, settings: WiretapSettings | undefined): [Pick<PipeDirectionOptions, 'wire'>, Pick<PipeDirectionOptions, 'wire'>] {
+  if (settings === undefined) return [{}, {}];
+  const logClient = wireLogger(settings, formatAddress(client.remote));
+  const logServer = wireLogger(settings, formatAddress(server.remote));
+  const inFrom = (log: typeof logClient) => (bytes: Uint8Array) => log('in', bytes);
+  const outTo = (log: typeof logClient) => (bytes: Uint8Array) => log('out', bytes);
+  return [{ wire: { read: inFrom(logClient), written: outTo(logServer) } }, { wire: { read: inFrom(logServer), written: outTo(logClient) } }];
 }

@@ -1,6 +1,7 @@
 import { asyncScheduler, Subject, type Subscription } from 'rxjs';
 import { bindUdp, type Datagram } from '../transport/bindUdp.js';
 import { openUdp, type UdpClientSocket } from '../transport/openUdp.js';
+import { wireLogger, type WireLogger } from '../observability/wireLogger.js';
 import { formatAddress } from '../transport/SocketAddress.js';
 import type { ProxyRuntimeOptions, RunningProxy } from './tcpProxy.js';
 import { toxicLink } from './toxicLink.js';
@@ -92,9 +93,16 @@ function openMapping(first: Datagram, options: ProxyRuntimeOptions, onEnd: () =>
     return () => (full = false);
   };
   const end = (): void => onEnd();
+  const tap = options.wiretap;
+  const logClient: WireLogger | undefined = tap === undefined ? undefined : wireLogger(tap, formatAddress(first.sender));
+  let logUpstream: WireLogger | undefined;
+  const forward = (socket: UdpClientSocket, datagram: Buffer): void => {
+    logUpstream?.('out', datagram);
+    socket.send(datagram);
+  };
   const send = (datagram: Buffer): void => {
     options.counter?.count('upstream', 0, datagram.length);
-    if (upstream !== undefined) upstream.send(datagram);
+    if (upstream !== undefined) forward(upstream, datagram);
     else if (queued.length < MAX_QUEUED_WHILE_OPENING) queued.push(datagram);
   };
   const link = (stream: 'upstream' | 'downstream') => toxicLink({ protocol: 'udp', toxics$: options.toxics[stream], hold, ...random, ...scheduler });
@@ -104,19 +112,30 @@ function openMapping(first: Datagram, options: ProxyRuntimeOptions, onEnd: () =>
     openUdp({ host, port: options.upstream.port }).subscribe({
       next: (socket) => {
         upstream = socket;
+        if (tap !== undefined) logUpstream = wireLogger(tap, formatAddress(socket.remote));
+        // Read (counted, logged) before the downstream toxics pass it on.
+        subscriptions.push(
+          socket.messages$.subscribe({
+            next: (datagram) => {
+              logUpstream?.('in', datagram);
+              options.counter?.count('downstream', datagram.length, 0);
+            },
+            error: () => {},
+          }),
+        );
         subscriptions.push(
           socket.messages$.pipe(link('downstream')).subscribe({
             next: (datagram) => {
               onActive();
               options.counter?.count('downstream', 0, datagram.length);
+              logClient?.('out', datagram);
               reply(datagram);
             },
             complete: end,
             error: end,
           }),
         );
-        subscriptions.push(socket.messages$.subscribe({ next: (datagram) => options.counter?.count('downstream', datagram.length, 0), error: () => {} }));
-        for (const datagram of queued) socket.send(datagram);
+        for (const datagram of queued) forward(socket, datagram);
         queued = [];
       },
       error: end,
@@ -126,6 +145,7 @@ function openMapping(first: Datagram, options: ProxyRuntimeOptions, onEnd: () =>
     fromClient(datagram) {
       reply = datagram.reply;
       options.counter?.count('upstream', datagram.data.length, 0);
+      logClient?.('in', datagram.data);
       if (!full) fromClient$.next(datagram.data);
     },
     close() {

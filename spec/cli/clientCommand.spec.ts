@@ -34,7 +34,7 @@ describe('clientCommand', () => {
       expect(requests).to.equal(undefined);
       expect(options).to.deep.include({ transport: 'tcp', host: '127.0.0.1', port: 9000 });
       expect(options.retry).to.deep.include({ initial: 1000, max: 1000, retry: false });
-      expect(options.tcp).to.deep.equal({ reconnect: { initial: 100, factor: 2, max: 400 } });
+      expect(options.tcp).to.deep.equal({ reconnect: { initial: 100, factor: 2, max: 400, jitter: 0 } });
     });
 
     it('maps --timeout, --expb and --max-timeout to the retry policy in milliseconds', () => {
@@ -115,7 +115,7 @@ describe('clientCommand', () => {
       writeFileSync(file, pem);
       const { options } = parsed(['--tls', '--ca', file, '--host', 'localhost', '--port', '9443']);
       expect(options).to.deep.include({ transport: 'tls', host: 'localhost', port: 9443, ca: Buffer.from(pem) });
-      expect(options.tcp).to.deep.equal({ reconnect: { initial: 100, factor: 2, max: 400 } });
+      expect(options.tcp).to.deep.equal({ reconnect: { initial: 100, factor: 2, max: 400, jitter: 0 } });
     });
 
     it('maps --tls alone to transport tls trusting the system\'s CAs, and --unix PATH to transport unix', () => {
@@ -167,7 +167,7 @@ describe('clientCommand', () => {
         transport: 'tcp',
         host: '127.0.0.1',
         port: 9000,
-        tcp: { reconnect: { initial: 100, factor: 2, max: 400 } },
+        tcp: { reconnect: { initial: 100, factor: 2, max: 400, jitter: 0 } },
       });
       expect(serverOptions('udp', '::1', 9001)).to.deep.equal({ transport: 'udp', host: '::1', port: 9001 });
     });

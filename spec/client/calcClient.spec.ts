@@ -190,6 +190,17 @@ describe('createCalcClient', () => {
       expect(err.message).to.match(new RegExp(`^Cannot connect to tcp://127\\.0\\.0\\.1:${port} after 3 attempts in \\d+ ms: ECONNREFUSED$`));
     });
 
+    it('keeps its own reconnect schedule by default: 6 attempts in about 3.1 s (jittered ±20 %), then the final error', async () => {
+      const port = await closedTcpPort();
+      await using client = createCalcClient({ port, retry: { initial: 10_000 } });
+      const err = await errorOf(firstValueFrom(client.request('+,1,1')));
+      expect(err).to.be.an.instanceOf(RxnetConnectionError);
+      // 100 + 200 + 400 + 800 + 1600 ms of waits, each within ±20 %: between 2.48 and 3.72 s.
+      const elapsed = (err as RxnetConnectionError).info.elapsedMs ?? 0;
+      expect(err.message).to.match(/ after 6 attempts in \d+ ms: ECONNREFUSED$/);
+      expect(elapsed).to.be.within(2480, 3720 + 1000);
+    });
+
     it('connect() rejects with the final error when nothing listens', async () => {
       const port = await closedTcpPort();
       await using client = createCalcClient({ port, tcp: { reconnect: { initial: 10, max: 10 } } });

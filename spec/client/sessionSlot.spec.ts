@@ -1,10 +1,12 @@
 import { expect } from 'chai';
 import type { Socket } from 'node:net';
-import { map, of, take, type Observable } from 'rxjs';
+import { defer, filter, map, of, take, throwError, timer, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { ERR_RXNET_CONNECTION, RxnetConnectionError } from '../../lib/errors.js';
 import { sessionSlot, type SessionSlotOptions } from '../../lib/client/sessionSlot.js';
 import type { TcpConnection } from '../../lib/transport/TcpConnection.js';
+import { RECONNECT_DEFAULTS } from '../../lib/client/reconnectDelay.js';
+import { seededRandom } from '../helpers/udpPeer.js';
 
 const ADDRESS = 'tcp://127.0.0.1:9000';
 
@@ -40,13 +42,13 @@ describe('sessionSlot', () => {
     closed = 0;
   });
 
-  /** A slot over `connect`, on the test scheduler, with a 1 s connect timeout and the reconnect schedule given. */
+  /** A slot over `connect`, on the test scheduler, with a 1 s connect timeout and the reconnect schedule given (exact: jitter 0 unless given). */
   function slot(connect: (id: number) => Observable<TcpConnection>, reconnect: SessionSlotOptions['reconnect'], connectTimeout = 1000): SessionSlotOptions {
     let lastId = 0;
     return {
       connect: ({ id }) => connect(id),
       connectTimeout,
-      reconnect,
+      reconnect: { jitter: 0, ...reconnect },
       session: { address: ADDRESS, maxReplyLength: 1024, replyGap: 0, isReply: () => true },
       hooks: {},
       nextId: () => ++lastId,
@@ -112,6 +114,68 @@ describe('sessionSlot', () => {
       const result = sessionSlot(slot(() => refused, { initial: 10, factor: 2, max: 40 }));
       expectObservable(result, '20ms !').toBe('-');
       expectSubscriptions(refused.subscriptions).toBe(['(^!)', '10ms (^!)']);
+    });
+  });
+
+  describe('jitter (issue 15)', () => {
+    /** Connects that are always refused, noting the virtual time of each attempt in `at`. */
+    const refusedAt = (at: number[]) => () =>
+      defer(() => {
+        at.push(testScheduler.now());
+        return throwError(() => systemError('ECONNREFUSED'));
+      });
+
+    /** The gaps between successive times. */
+    const gaps = (times: readonly number[]): number[] => times.slice(1).map((t, i) => t - (times[i] ?? 0));
+
+    /** Runs `options`' slot for `forMs` of virtual time, then unsubscribes it. */
+    function runFor(options: SessionSlotOptions[], forMs: number): void {
+      testScheduler.run(() => {
+        const subscriptions = options.map((o) => sessionSlot(o).subscribe({ error: () => {} }));
+        testScheduler.schedule(() => subscriptions.forEach((s) => s.unsubscribe()), forMs);
+      });
+    }
+
+    it('reconnects on gRPC\'s schedule by default: each wait within ±20 % of 1 s, 1.6 s, 2.56 s..., exactly as the seeded random draws', () => {
+      const at: number[] = [];
+      runFor([slot(refusedAt(at), { ...RECONNECT_DEFAULTS, random: seededRandom(15) })], 20_000);
+      const draws = seededRandom(15);
+      const expected = [0, 1, 2, 3, 4].map((i) => 1000 * 1.6 ** i * (1 + 0.2 * (2 * draws() - 1)));
+      expect(gaps(at)).to.have.length(5);
+      gaps(at).forEach((gap, i) => expect(gap).to.be.closeTo(expected[i] ?? NaN, 1e-6));
+      gaps(at).forEach((gap, i) => expect(gap).to.be.within(800 * 1.6 ** i, 1200 * 1.6 ** i));
+    });
+
+    it('keeps the exact schedule with jitter 0', () => {
+      const at: number[] = [];
+      runFor([slot(refusedAt(at), { ...RECONNECT_DEFAULTS, jitter: 0, random: () => expect.fail('drew') })], 10_000);
+      expect(gaps(at)).to.deep.equal([1000, 1600, 2560, 4096]);
+    });
+
+    it('does not reconnect many sessions in lockstep: slots sharing a random source wait distinct times', () => {
+      const random = seededRandom(42);
+      const attempts = Array.from({ length: 8 }, (): number[] => []);
+      runFor(attempts.map((at) => slot(refusedAt(at), { ...RECONNECT_DEFAULTS, random })), 3000);
+      const seconds = attempts.map((at) => at[1] ?? NaN);
+      expect(new Set(seconds).size, `second attempts at ${seconds.join(', ')}`).to.equal(8);
+      seconds.forEach((t) => expect(t).to.be.within(800, 1200));
+      // Without jitter they would all come back at the same instant.
+      const exact = Array.from({ length: 8 }, (): number[] => []);
+      runFor(exact.map((at) => slot(refusedAt(at), { ...RECONNECT_DEFAULTS, jitter: 0 })), 3000);
+      expect(new Set(exact.map((at) => at[1])).size).to.equal(1);
+    });
+
+    it('jitters the replacement of a session that ends without answering, within ±20 % of the schedule', () => {
+      const at: number[] = [];
+      const hangsUp = (id: number): Observable<TcpConnection> =>
+        defer(() => {
+          at.push(testScheduler.now());
+          return of(fakeConnection(id, timer(5, testScheduler).pipe(map(() => Buffer.alloc(0)), filter(() => false))));
+        });
+      runFor([slot(hangsUp, { initial: 100, factor: 2, cap: 400, jitter: 0.2, random: seededRandom(3) })], 2000);
+      const waits = gaps(at).map((gap) => gap - 5); // each session lived 5 ms
+      [100, 200, 400, 400, 400].forEach((exact, i) => expect(waits[i], `wait ${i + 1}`).to.be.within(exact * 0.8, exact * 1.2));
+      expect(new Set(waits.slice(2, 5)).size, 'the capped waits still differ').to.equal(3);
     });
   });
 });

@@ -25,7 +25,8 @@ describe('resolveTcpClientOptions', () => {
       framing: 'line',
       replyGap: 20,
       maxReplyLength: 1024,
-      reconnect: { initial: 100, factor: 2, max: 2000 },
+      // gRPC's connection backoff (issue 15): jittered, capped, never giving up.
+      reconnect: { initial: 1000, factor: 1.6, cap: 120_000, jitter: 0.2 },
     });
     expect(isReply).to.equal(TCP_CLIENT_DEFAULTS.isReply);
   });
@@ -38,9 +39,15 @@ describe('resolveTcpClientOptions', () => {
 
   it('merges reconnect over its defaults and returns frozen options', () => {
     const options = resolveTcpClientOptions({ sessions: 4, reconnect: { max: 400, maxAttempts: 3 } });
-    expect(options.reconnect).to.deep.equal({ initial: 100, factor: 2, max: 400, maxAttempts: 3 });
+    expect(options.reconnect).to.deep.equal({ initial: 1000, factor: 1.6, cap: 120_000, jitter: 0.2, max: 400, maxAttempts: 3 });
     expect(Object.isFrozen(options)).to.equal(true);
     expect(Object.isFrozen(options.reconnect)).to.equal(true);
+  });
+
+  it('names a bad reconnect jitter, cap or random', () => {
+    expect(invalid({ reconnect: { jitter: 1.5 } }).message).to.equal('Invalid reconnect.jitter "1.5" (expected a number from 0 to 1)');
+    expect(invalid({ reconnect: { cap: 0 } }).message).to.equal('Invalid reconnect.cap "0" (expected a number of ms from 1 to 2147483647)');
+    expect(invalid({ reconnect: { random: 0.5 as never } }).message).to.equal('Invalid reconnect.random "0.5" (expected a function returning numbers in [0, 1))');
   });
 
   it('names a bad option, its value and what is allowed', () => {
