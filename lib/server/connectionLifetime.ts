@@ -12,7 +12,7 @@ import type { ServerStats } from './ServerStats.js';
 export function servedUntilClosed(socket: Socket, subscriber: Subscriber<never>, serving: Unsubscribable): () => void {
   const onClose = (): void => subscriber.complete();
   if (socket.destroyed) subscriber.complete();
-  else socket.once('close', onClose);
+  else socket.on('close', onClose); // 'close' is emitted once: `on` spares once()'s wrapper
   return () => {
     socket.off('close', onClose);
     serving.unsubscribe();
@@ -43,7 +43,7 @@ export function countConnection(
   stats: ServerStats,
 ): void {
   stats.openConnections += 1;
-  connection.socket.once('close', () => {
+  connection.socket.on('close', () => {
     stats.openConnections -= 1;
   });
   options.onConnection?.(connection);

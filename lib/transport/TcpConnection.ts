@@ -50,6 +50,15 @@ export interface TcpConnection {
   destroy(): void;
 }
 
+/** The 'error' listener every connection's socket has until it closes (see createTcpConnection). */
+function ignoreError(): void {}
+
+/** Removes {@link ignoreError} and itself once the socket has closed (shared: no closure per socket). */
+function dropIgnoreError(this: Socket): void {
+  this.off('error', ignoreError);
+  this.off('close', dropIgnoreError);
+}
+
 /**
  * Wraps a connected socket as a {@link TcpConnection}. Internal to the transports. With a
  * `budget` (the listener's), inbound bytes are handed on in slices within the budget of each
@@ -96,10 +105,10 @@ export function createTcpConnection(
   let pullBuffered = false;
 
   // A socket must always have an 'error' listener, or an ECONNRESET would crash the process.
-  // data$ reports the error; this one only keeps it from being unhandled, and goes with 'close'.
-  const swallowError = (): void => {};
-  socket.on('error', swallowError);
-  socket.once('close', () => socket.off('error', swallowError));
+  // data$ reports the error; this one (shared by all sockets) only keeps it from being unhandled,
+  // and goes with 'close'.
+  socket.on('error', ignoreError);
+  socket.on('close', dropIgnoreError);
 
   /** Nothing holds reading, and the replies so far fit under the write high-water mark. */
   const mayHandOn = (): boolean => holds === 0 && pendingText.length + pendingBytesLength + socket.writableLength < socket.writableHighWaterMark;

@@ -54,6 +54,11 @@ export interface ListenTcpOptions {
   readonly connectionEvent?: string;
 }
 
+/** A 'timeout' listener shared by every socket: an idle connection is closed. */
+function destroySocket(this: Socket): void {
+  this.destroy();
+}
+
 /**
  * A TCP server as an observable of connections. Subscribing listens; each accepted connection
  * is emitted as a {@link TcpConnection}. Unsubscribing closes the listening socket, destroys
@@ -93,16 +98,20 @@ export function listenTcp(options: ListenTcpOptions = {}): Observable<TcpConnect
     };
     // Every raw socket is tracked from its arrival (for TLS, also those still in the handshake),
     // so that unsubscribing can close them all.
+    // One listener function for all the sockets (`this` is the socket): an idle connection
+    // holds no closure of its own for it.
+    function onSocketClose(this: Socket): void {
+      sockets.delete(this);
+      completeIfDrained();
+    }
     const onRawConnection = (socket: Socket): void => {
       sockets.add(socket);
-      socket.once('close', () => {
-        sockets.delete(socket);
-        completeIfDrained();
-      });
+      socket.on('close', onSocketClose);
     };
     const onConnection = (socket: Socket): void => {
       if ((options.idleTimeoutMs ?? 0) > 0) {
-        socket.setTimeout(options.idleTimeoutMs ?? 0, () => socket.destroy());
+        socket.setTimeout(options.idleTimeoutMs ?? 0);
+        socket.on('timeout', destroySocket);
       }
       subscriber.next(createTcpConnection(socket, nextId++, options.path === undefined ? undefined : 'unix', budget));
     };
