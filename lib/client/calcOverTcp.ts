@@ -7,6 +7,7 @@ import type { StreamTransport } from '../transport/Transport.js';
 import type { CalcClientOptions } from './calcClientOptions.js';
 import type { CalcTransport } from './CalcTransport.js';
 import { createTcpClient } from './tcpClient.js';
+import { isCalcReply } from './calcClientCodecs.js';
 
 /**
  * The calc transport over the sessions of one createTcpClient (over TCP, TLS or a Unix socket,
@@ -21,7 +22,7 @@ import { createTcpClient } from './tcpClient.js';
 export function calcOverTcp(options: Readonly<CalcClientOptions> & { readonly transport: StreamTransport }): CalcTransport {
   const { transport, host, port, path, ca, servername, rejectUnauthorized } = options;
   const endpoint = { transport, host, port, path, ca, servername, rejectUnauthorized } as const;
-  const tcp = withPrefix('tcp', () => createTcpClient({ ...options.tcp, ...endpoint }));
+  const tcp = withPrefix('tcp', () => createTcpClient({ isReply: isCalcReply, ...options.tcp, ...endpoint }));
   const policy = retryWithBackoff<string>(options.retry);
   return {
     address: tcp.address,
@@ -47,8 +48,7 @@ function withPrefix<T>(prefix: string, create: () => T): T {
     return create();
   } catch (err) {
     if (!(err instanceof RxnetInvalidOptionError) || ENDPOINT_OPTIONS.has(err.info.option)) throw err;
-    const option = `${prefix}.${err.info.option}`;
-    throw new RxnetInvalidOptionError({ ...err.info, option }, err.message.startsWith('Unknown option') ? `Unknown option ${option}` : undefined);
+    throw err.renamed(`${prefix}.${err.info.option}`);
   }
 }
 
