@@ -1,12 +1,13 @@
 import { catchError, defer, EMPTY, map, merge, mergeMap, Observable, of, retry, switchMap, take, throwError } from 'rxjs';
 import { chunkCodec } from '../codec/chunkCodec.js';
 import type { Codec } from '../codec/Codec.js';
-import { RxnetConnectionError, syscallCodeOf, TRANSIENT_SYSCALL_CODES } from '../errors.js';
 import { isOverlong, type Frame } from '../framing/Frame.js';
 import { retryWithBackoff } from '../operators/retryWithBackoff.js';
 import type { RetryPolicy } from '../operators/retryPolicy.js';
 import { openUdp, type UdpClientSocket } from '../transport/openUdp.js';
+import { datagramReplies } from './datagramReplies.js';
 import type { RecentPorts } from './RecentPorts.js';
+import { udpConnectionError } from './udpConnectionError.js';
 
 /** Options of {@link udpRequest}: `F` is what the codec decodes, `Req` a request, `Rep` a reply. */
 export interface UdpRequestOptions<F = Frame, Req = string, Rep = string> {
@@ -90,7 +91,7 @@ export function udpRequest<F, Req, Rep>(message: Req, options: UdpRequestOptions
       options.onSocketOpened?.();
       return openUdp({ host, port: options.port, onClosed: options.onSocketClosed });
     }).pipe(
-      catchError((err: unknown) => throwError(() => connectionError(address, err))),
+      catchError((err: unknown) => throwError(() => udpConnectionError(address, err))),
       map((socket) => {
         draws += 1;
         if (recent !== undefined && recent.has(socket.local.port) && draws < MAX_PORT_DRAWS) throw new PortInQuarantine();
@@ -108,7 +109,7 @@ export function udpRequest<F, Req, Rep>(message: Req, options: UdpRequestOptions
 interface Exchange<F, Req, Rep> {
   readonly message: Req;
   readonly payload: string | Uint8Array;
-  readonly codec: Codec<F, Req>;
+  readonly codec: Pick<Codec<F, Req>, 'decode'>;
   readonly reply: (frame: F) => Rep | undefined;
 }
 
@@ -126,42 +127,9 @@ function exchange<F, Req, Rep>(socket: UdpClientSocket, request: Exchange<F, Req
         return EMPTY;
       }),
     ).pipe(
-      catchError((err: unknown) => throwError(() => connectionError(address, err))),
-      mergeMap((data) => repliesIn(data, request)),
+      catchError((err: unknown) => throwError(() => udpConnectionError(address, err))),
+      mergeMap((data) => datagramReplies(data, request.codec, request.reply)),
       take(1),
     );
   });
-}
-
-/** The replies one datagram carries: its frames that `reply` takes; none if the codec cannot decode it. */
-function repliesIn<F, Req, Rep>(data: Buffer, request: Exchange<F, Req, Rep>): Rep[] {
-  const replies: Rep[] = [];
-  of(data)
-    .pipe(request.codec.decode)
-    .subscribe({
-      next: (frame) => {
-        const taken = request.reply(frame);
-        if (taken !== undefined) replies.push(taken);
-      },
-      error: () => {}, // a datagram the codec cannot decode (truncated...) is ignored, as a stray one
-    });
-  return replies;
-}
-
-/**
- * Wraps a socket error as an RxnetConnectionError naming the server: transient (retried) for
- * ECONNREFUSED and the other TRANSIENT_SYSCALL_CODES, `final` for anything else (ENOTFOUND...).
- */
-function connectionError(address: string, err: unknown): RxnetConnectionError {
-  const syscallCode = syscallCodeOf(err);
-  const final = syscallCode === undefined || !TRANSIENT_SYSCALL_CODES.has(syscallCode);
-  const message =
-    syscallCode === 'ECONNREFUSED'
-      ? `Nothing is listening at ${address} (ECONNREFUSED)`
-      : `Cannot reach ${address}: ${err instanceof Error ? err.message : String(err)}`;
-  return new RxnetConnectionError(
-    message,
-    { address, ...(syscallCode === undefined ? {} : { syscallCode }), ...(final ? { final: true } : {}) },
-    { cause: err },
-  );
 }
