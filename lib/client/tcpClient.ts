@@ -1,7 +1,7 @@
 import { filter, firstValueFrom, Observable, type SchedulerLike, type Subscriber } from 'rxjs';
 import { checkCodecOptions } from '../codec/checkCodecOptions.js';
 import type { Codec } from '../codec/Codec.js';
-import { isConnectionError, RxnetClosedError, type RxnetConnectionError } from '../errors.js';
+import { isConnectionError, isOutOfStepError, RxnetClosedError, type RxnetConnectionError } from '../errors.js';
 import type { OverlongFrame } from '../framing/Frame.js';
 import { formatEndpoint } from '../transport/SocketAddress.js';
 import type { TcpConnection } from '../transport/TcpConnection.js';
@@ -104,8 +104,7 @@ function mayResend(pending: Pending, err: unknown, session: TcpSession, written:
     written.replies > 0 &&
     session.replyCount === written.replies &&
     err === session.endReason &&
-    isConnectionError(err) &&
-    err.info.final !== true
+    (isOutOfStepError(err) || (isConnectionError(err) && err.info.final !== true))
   );
 }
 

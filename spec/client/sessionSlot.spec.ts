@@ -5,6 +5,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { ERR_RXNET_CONNECTION, RxnetConnectionError } from '../../lib/errors.js';
 import { sessionSlot, type SessionSlotOptions } from '../../lib/client/sessionSlot.js';
 import type { TcpConnection } from '../../lib/transport/TcpConnection.js';
+import { lineSession } from './lineSession.js';
 
 const ADDRESS = 'tcp://127.0.0.1:9000';
 
@@ -47,7 +48,7 @@ describe('sessionSlot', () => {
       connect: ({ id }) => connect(id),
       connectTimeout,
       reconnect,
-      session: { address: ADDRESS, maxReplyLength: 1024, replyGap: 0, isReply: () => true },
+      session: lineSession({ address: ADDRESS, maxReplyLength: 1024, replyGap: 0, isReply: () => true }),
       hooks: {},
       nextId: () => ++lastId,
       onSocketOpened: () => (opened += 1),
