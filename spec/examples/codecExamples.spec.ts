@@ -56,6 +56,18 @@ describe('examples/ built on codecs (issue 13)', function () {
     });
   });
 
+  describe('codecServer (the README snippet)', () => {
+    it('serves the length-prefixed protocol on PORT in about ten lines', async () => {
+      const server = await startExample('codecServer', [], { env: { PORT: '0' } });
+      try {
+        const { received } = await rawExchange(server.port, Buffer.concat([frame(Buffer.from('ten')), frame(Buffer.from('lines'))]), 300);
+        expect(received).to.deep.equal(Buffer.concat([frame(Buffer.from('net')), frame(Buffer.from('senil'))]));
+      } finally {
+        await server.stop();
+      }
+    });
+  });
+
   describe('jsonLines', () => {
     it('--demo answers by order over TCP and by id over UDP, where the slow request is answered last', async () => {
       const { stdout } = await demo('jsonLines');
