@@ -9,7 +9,7 @@
  * Try it: `node cli/client.js --udp --expb --timeout 0.1 +,1,1 +,1,2` (the first never answers).
  */
 import { parseArgs } from 'node:util';
-import { catchError, filter, firstValueFrom, forkJoin, map, of, pipe, throwError, type MonoTypeOperatorFunction, type OperatorFunction } from 'rxjs';
+import { catchError, filter, firstValueFrom, forkJoin, of, pipe, throwError, type MonoTypeOperatorFunction, type OperatorFunction } from 'rxjs';
 import {
   encode,
   evaluate,
@@ -48,7 +48,6 @@ async function demo(): Promise<void> {
     forkJoin(
       requests.map((line) =>
         udpRequest(line, { port: server.address.port, retry: { initial: 50, factor: 2, max: 200 } }).pipe(
-          map((reply) => reply.text),
           catchError((err: unknown) => (isTimeoutError(err) ? of(`no answer after ${err.info.attempts} attempts`) : throwError(() => err))),
         ),
       ),

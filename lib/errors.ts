@@ -11,6 +11,8 @@
  * | ERR_RXNET_CONNECTION       | RxnetConnectionError      | a connection could not be opened or broke        |
  * | ERR_RXNET_PROTOCOL         | RxnetProtocolError        | a peer sent bytes that break the wire protocol   |
  * | ERR_RXNET_CLOSED           | RxnetClosedError          | the session or server was closed under a request |
+ * | ERR_RXNET_OUT_OF_STEP      | RxnetOutOfStepError       | a stream sent a reply with no request outstanding |
+ * | ERR_RXNET_INVALID_REQUEST  | RxnetInvalidRequestError  | a request cannot be sent as one message (a `\n` in a line) |
  * | ERR_RXNET_BROKEN_CIRCUIT   | BrokenCircuitError        | a circuit breaker refused a request (open circuit) |
  * | ERR_RXNET_BULKHEAD_REJECTED | BulkheadRejectedError    | a bulkhead's slots and queue were all taken       |
  * | ERR_RXNET_FRAME_TOO_LONG   | RxnetFramingError         | a length field announced a frame over the maximum |
@@ -27,6 +29,8 @@ export const ERR_RXNET_TIMEOUT = 'ERR_RXNET_TIMEOUT';
 export const ERR_RXNET_CONNECTION = 'ERR_RXNET_CONNECTION';
 export const ERR_RXNET_PROTOCOL = 'ERR_RXNET_PROTOCOL';
 export const ERR_RXNET_CLOSED = 'ERR_RXNET_CLOSED';
+export const ERR_RXNET_OUT_OF_STEP = 'ERR_RXNET_OUT_OF_STEP';
+export const ERR_RXNET_INVALID_REQUEST = 'ERR_RXNET_INVALID_REQUEST';
 
 export type RxnetErrorCode =
   | typeof ERR_RXNET_INVALID_OPTION
@@ -34,6 +38,8 @@ export type RxnetErrorCode =
   | typeof ERR_RXNET_CONNECTION
   | typeof ERR_RXNET_PROTOCOL
   | typeof ERR_RXNET_CLOSED
+  | typeof ERR_RXNET_OUT_OF_STEP
+  | typeof ERR_RXNET_INVALID_REQUEST
   | typeof ERR_RXNET_BROKEN_CIRCUIT
   | typeof ERR_RXNET_BULKHEAD_REJECTED
   | FramingErrorCode;
@@ -59,6 +65,9 @@ export interface InvalidOptionInfo {
   readonly expected: string;
 }
 
+/** What an {@link RxnetInvalidOptionError} for an option that does not exist says is allowed. */
+export const UNKNOWN_OPTION_EXPECTED = 'a known option';
+
 /**
  * An option has a value that is not allowed.
  *
@@ -72,7 +81,24 @@ export class RxnetInvalidOptionError extends RxnetError<InvalidOptionInfo> {
   constructor(info: InvalidOptionInfo, message?: string) {
     super(message ?? `Invalid ${info.option} "${info.value}" (expected ${info.expected})`, info);
   }
+
+  /** True for an option that does not exist (`Unknown option prot`), rather than a bad value. */
+  get unknownOption(): boolean {
+    return this.info.expected === UNKNOWN_OPTION_EXPECTED;
+  }
+
+  /**
+   * The same error for the option under another name, as a caller that nests options names it
+   * (`reconnect.factor` for `factor`): `Unknown option reconnect.facto`, or
+   * `Invalid reconnect.factor "0.5" (expected ...)`.
+   *
+   * Example: `throw err.renamed(\`tcp.${err.info.option}\`)`
+   */
+  renamed(option: string): RxnetInvalidOptionError {
+    return new RxnetInvalidOptionError({ ...this.info, option }, this.unknownOption ? `Unknown option ${option}` : undefined);
+  }
 }
+
 
 /** Context of an {@link RxnetTimeoutError}. */
 export interface TimeoutInfo {
@@ -159,6 +185,62 @@ export class RxnetClosedError extends RxnetError<ClosedInfo> {
   }
 }
 
+/** Context of an {@link RxnetOutOfStepError}. */
+export interface OutOfStepInfo {
+  /** Where the stream goes, e.g. `tcp://127.0.0.1:9000`. */
+  readonly address: string;
+}
+
+/**
+ * A stream sent a reply when no request was waiting for one: replies are matched to requests by
+ * order, so from then on every reply could answer the wrong request, and the session is ended.
+ * Transient: a fresh connection is in step again.
+ *
+ * Example: `Connection to tcp://127.0.0.1:9000 (session 1) was dropped: a reply came with no request outstanding`.
+ */
+export class RxnetOutOfStepError extends RxnetError<OutOfStepInfo> {
+  override readonly name = 'RxnetOutOfStepError';
+  readonly code = ERR_RXNET_OUT_OF_STEP;
+
+  constructor(message: string, info: OutOfStepInfo) {
+    super(message, info);
+  }
+}
+
+/** Context of an {@link RxnetInvalidRequestError}. */
+export interface InvalidRequestInfo {
+  /** The request as text, escaped and cut to about 40 characters. */
+  readonly value: string;
+  /** What a request must be, e.g. `one line, without "\n"`. */
+  readonly expected: string;
+}
+
+/**
+ * A request that cannot be sent as one message, refused before anything is sent: a calc request
+ * line holding a `\n` would be two requests to the server and put every later reply on the wrong
+ * request. Not transient.
+ *
+ * Example: `Invalid request line "+,1,1\n+,2,2" (expected one line, without "\n")`.
+ */
+export class RxnetInvalidRequestError extends RxnetError<InvalidRequestInfo> {
+  override readonly name = 'RxnetInvalidRequestError';
+  readonly code = ERR_RXNET_INVALID_REQUEST;
+
+  constructor(info: InvalidRequestInfo, message?: string) {
+    super(message ?? `Invalid request line "${info.value}" (expected ${info.expected})`, info);
+  }
+}
+
+/** True when `err` is an {@link RxnetOutOfStepError}. Usage: `if (isOutOfStepError(e)) log('server sent an extra reply')`. */
+export function isOutOfStepError(err: unknown): err is RxnetOutOfStepError {
+  return err instanceof RxnetOutOfStepError;
+}
+
+/** True when `err` is an {@link RxnetInvalidRequestError}. Usage: `if (isInvalidRequestError(e)) fixTheRequest()`. */
+export function isInvalidRequestError(err: unknown): err is RxnetInvalidRequestError {
+  return err instanceof RxnetInvalidRequestError;
+}
+
 /** True when `err` is any rxnet error. Usage: `if (isRxnetError(err)) console.error(err.code)`. */
 export function isRxnetError(err: unknown): err is RxnetError {
   return err instanceof RxnetError;
@@ -198,8 +280,13 @@ export const TRANSIENT_SYSCALL_CODES: ReadonlySet<string> = new Set([
   'ETIMEDOUT',
 ]);
 
-/** The `code` of a Node system error, if `err` has one. */
-function syscallCodeOf(err: unknown): string | undefined {
+/**
+ * The `code` of a Node system error (`ECONNRESET`, `ENOTFOUND`, `ERR_SOCKET_BAD_PORT`...), if
+ * `err` has a string one: the one way rxnet reads a system error. Match on it, never on the message.
+ *
+ * Usage: `if (syscallCodeOf(err) === 'EADDRINUSE') tryAnotherPort()`
+ */
+export function syscallCodeOf(err: unknown): string | undefined {
   if (typeof err === 'object' && err !== null && 'code' in err) {
     const code = (err as { code: unknown }).code;
     return typeof code === 'string' ? code : undefined;
@@ -209,7 +296,7 @@ function syscallCodeOf(err: unknown): string | undefined {
 
 /**
  * True when retrying may help: a timeout, a broken or refused connection (ECONNRESET,
- * ECONNREFUSED, EPIPE...). Never true for an invalid option, a protocol violation, or a
+ * ECONNREFUSED, EPIPE...), a stream that fell out of step (a fresh connection is in step). Never true for an invalid option, a protocol violation, or a
  * connection error marked `final` (the client already gave up reconnecting).
  *
  * Usage: `retry({ delay: (err, n) => isTransientError(err) ? timer(ms(n)) : throwError(() => err) })`
@@ -217,6 +304,7 @@ function syscallCodeOf(err: unknown): string | undefined {
 export function isTransientError(err: unknown): boolean {
   if (err instanceof RxnetTimeoutError) return true;
   if (err instanceof RxnetConnectionError) return err.info.final !== true;
+  if (err instanceof RxnetOutOfStepError) return true;
   if (err instanceof RxnetError) return false;
   const code = syscallCodeOf(err);
   return code !== undefined && TRANSIENT_SYSCALL_CODES.has(code);

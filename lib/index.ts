@@ -280,3 +280,24 @@ export { CUT, DROP, FUSED_STEP, fusedStepOf, withFusedStep, type FusedPipeline, 
 export { DEFAULT_RECV_BUFFER_SIZE } from './transport/bindUdp.js';
 export { matchRequest } from './protocol/parseRequest.js';
 export { wiretapConnection, wiretapDatagram, type WiretapSettings } from './server/wiretapConnection.js';
+// Issue 13: any protocol on the server and the clients: a codec, the generic request/response client, their errors.
+export {
+  RxnetOutOfStepError,
+  RxnetInvalidRequestError,
+  ERR_RXNET_OUT_OF_STEP,
+  ERR_RXNET_INVALID_REQUEST,
+  UNKNOWN_OPTION_EXPECTED,
+  isOutOfStepError,
+  isInvalidRequestError,
+  syscallCodeOf,
+  type OutOfStepInfo,
+  type InvalidRequestInfo,
+} from './errors.js';
+export { createRequestClient } from './client/requestClient.js';
+export type { RequestClient } from './client/requestClientOver.js';
+export type { RequestClientOptions, ReplyKey } from './client/requestClientOptions.js';
+export type { TcpClientWiring, TcpCodecClientInput } from './client/tcpClient.js';
+export { codecReplies } from './client/codecReplies.js';
+export { lineReplies, DEFAULT_STALL_TIMEOUT, type LineRepliesOptions } from './client/lineReplies.js';
+export type { ReplyReader, ReplyContext } from './client/ReplyReader.js';
+export { encodeRequestLine } from './client/encodeRequestLine.js';

@@ -1,5 +1,13 @@
 import { expect } from 'chai';
 import {
+  ERR_RXNET_INVALID_REQUEST,
+  ERR_RXNET_OUT_OF_STEP,
+  RxnetInvalidRequestError,
+  RxnetOutOfStepError,
+  UNKNOWN_OPTION_EXPECTED,
+  isInvalidRequestError,
+  isOutOfStepError,
+  syscallCodeOf,
   ERR_RXNET_CLOSED,
   ERR_RXNET_CONNECTION,
   ERR_RXNET_INVALID_OPTION,
@@ -228,5 +236,33 @@ describe('errors', () => {
         expect(isTransientError(err)).to.equal(false);
       });
     }
+  });
+});
+
+describe('issue 13 error codes', () => {
+  it('RxnetOutOfStepError has its own code, is transient, and keeps the message it had as a connection error', () => {
+    const err = new RxnetOutOfStepError('Connection to tcp://127.0.0.1:9000 (session 1) was dropped: a reply came with no request outstanding', { address: 'tcp://127.0.0.1:9000' });
+    expect([err.name, err.code, isOutOfStepError(err), isTransientError(err), isConnectionError(err)]).to.deep.equal(['RxnetOutOfStepError', ERR_RXNET_OUT_OF_STEP, true, true, false]);
+    expect(err.info).to.deep.equal({ address: 'tcp://127.0.0.1:9000' });
+  });
+
+  it('RxnetInvalidRequestError has its own code, is not transient, and says what a request must be', () => {
+    const err = new RxnetInvalidRequestError({ value: '+,1,1\\n+,2,2', expected: 'one line, without "\\n"' });
+    expect([err.name, err.code, isInvalidRequestError(err), isTransientError(err)]).to.deep.equal(['RxnetInvalidRequestError', ERR_RXNET_INVALID_REQUEST, true, false]);
+    expect(err.message).to.equal('Invalid request line "+,1,1\\n+,2,2" (expected one line, without "\\n")');
+  });
+
+  it('syscallCodeOf reads a system error\'s string code and nothing else', () => {
+    expect(syscallCodeOf(Object.assign(new Error('x'), { code: 'ECONNRESET' }))).to.equal('ECONNRESET');
+    expect([syscallCodeOf(new Error('ECONNRESET')), syscallCodeOf({ code: 42 }), syscallCodeOf(null), syscallCodeOf('ECONNRESET')]).to.deep.equal([undefined, undefined, undefined, undefined]);
+  });
+
+  it('RxnetInvalidOptionError#renamed names a nested option, telling an unknown option from a bad value by its info', () => {
+    const unknown = new RxnetInvalidOptionError({ option: 'facto', value: '2', expected: UNKNOWN_OPTION_EXPECTED }, 'Unknown option facto');
+    expect(unknown.unknownOption).to.equal(true);
+    expect(unknown.renamed('retry.facto').message).to.equal('Unknown option retry.facto');
+    const bad = new RxnetInvalidOptionError({ option: 'factor', value: '1', expected: 'a number greater than 1' });
+    expect(bad.renamed('retry.factor').message).to.equal('Invalid retry.factor "1" (expected a number greater than 1)');
+    expect(bad.renamed('retry.factor').info.option).to.equal('retry.factor');
   });
 });

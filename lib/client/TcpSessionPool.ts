@@ -1,4 +1,4 @@
-import { Observable, ReplaySubject, Subscription } from 'rxjs';
+import { Observable, ReplaySubject, Subscription, type SchedulerLike } from 'rxjs';
 import { RxnetConnectionError, isConnectionError } from '../errors.js';
 import {
   CONNECTION_STATE_CLOSED,
@@ -9,11 +9,21 @@ import {
   CONNECTION_STATE_RECONNECTING,
   type ConnectionState,
 } from './ConnectionState.js';
-import { connectEndpoint } from './connectEndpoint.js';
-import type { ReplyTermination } from './replyFrames.js';
+import { connectEndpoint, type EndpointHooks } from './connectEndpoint.js';
 import { sessionSlot } from './sessionSlot.js';
 import type { TcpClientOptions } from './tcpClientOptions.js';
-import type { TcpSession, TcpSessionInfo } from './TcpSession.js';
+import type { TcpSession, TcpSessionInfo, TcpSessionOptions } from './TcpSession.js';
+import type { TcpConnection } from '../transport/TcpConnection.js';
+
+/** What a {@link TcpSessionPool}'s sessions are made of, beside the client's options. */
+export interface TcpSessionPoolWiring {
+  /** How each session frames replies and encodes requests (its address is the pool's). */
+  readonly session: Omit<TcpSessionOptions, 'address' | 'scheduler'>;
+  /** Opens one connection. Defaults to connectEndpoint (the client's transport); a fake one in marble tests. */
+  readonly connect?: ((options: Readonly<TcpClientOptions>, hooks: EndpointHooks) => Observable<TcpConnection>) | undefined;
+  /** Where the connect timeout, the reconnect waits and the sessions' reply timers run. Defaults to RxJS's `asyncScheduler`. */
+  readonly scheduler?: SchedulerLike | undefined;
+}
 
 /** What a {@link TcpSessionPool} tells its owner. */
 export interface TcpSessionPoolHooks {
@@ -29,7 +39,11 @@ export interface TcpSessionPoolHooks {
  * Opened lazily by {@link TcpSessionPool.fill}. When every slot has given up, the pool has
  * failed (`failure`) until {@link TcpSessionPool.restart}. Internal to createTcpClient.
  *
- * Example: `const pool = new TcpSessionPool(options, 'tcp://127.0.0.1:9000', { onRoom, onFailed }); pool.fill();`
+ * Every timer of the pool (connect timeout, reconnect waits, the sessions' reply framing) runs on
+ * `wiring.scheduler`, and connections come from `wiring.connect`, so the whole pool runs in a
+ * marble test over fake connections.
+ *
+ * Example: `const pool = new TcpSessionPool(options, 'tcp://127.0.0.1:9000', { onRoom, onFailed }, { session }); pool.fill();`
  */
 export class TcpSessionPool {
   readonly state$: Observable<ConnectionState>;
@@ -46,13 +60,12 @@ export class TcpSessionPool {
   private openSockets = 0;
   private closed = false;
   private allSocketsClosed: () => void = () => {};
-  /** Once any session has seen a newline, no session takes unterminated bytes as a reply. */
-  private readonly termination: ReplyTermination = { terminated: false };
 
   constructor(
     private readonly options: Readonly<TcpClientOptions>,
     private readonly address: string,
     private readonly hooks: TcpSessionPoolHooks,
+    private readonly wiring: TcpSessionPoolWiring,
   ) {
     this.state$ = this.states.asObservable();
     this.sessions$ = this.sessionLists.asObservable();
@@ -119,18 +132,13 @@ export class TcpSessionPool {
     const slot = new Subscription();
     this.slots.add(slot);
     const { options } = this;
+    const { connect = connectEndpoint, scheduler } = this.wiring;
     const session$ = sessionSlot({
-      connect: (hooks) => connectEndpoint(options, hooks),
+      connect: (hooks) => connect(options, hooks),
       connectTimeout: options.connectTimeout,
       reconnect: options.reconnect,
-      session: {
-        address: this.address,
-        maxReplyLength: options.maxReplyLength,
-        framing: options.framing,
-        replyGap: options.replyGap,
-        isReply: options.isReply,
-        termination: this.termination,
-      },
+      session: { ...this.wiring.session, address: this.address, scheduler },
+      ...(scheduler === undefined ? {} : { scheduler }),
       hooks: { onSlotFreed: () => this.hooks.onRoom(), onEnd: (session) => this.removeSession(session) },
       nextId: () => ++this.lastSessionId,
       onSocketOpened: () => {

@@ -105,11 +105,7 @@ export function resolveCalcClientOptions(options: CalcClientInput = {}): Readonl
     resolveRetryPolicy(resolved.retry);
   } catch (err) {
     if (!(err instanceof RxnetInvalidOptionError)) throw err;
-    const option = `retry.${err.info.option}`;
-    throw new RxnetInvalidOptionError(
-      { ...err.info, option },
-      err.message.startsWith('Unknown option') ? `Unknown option ${option}` : undefined,
-    );
+    throw err.renamed(`retry.${err.info.option}`);
   }
   return resolved;
 }

@@ -1,18 +1,16 @@
-import { identity, Observable, type Subscriber } from 'rxjs';
-import { RxnetClosedError } from '../errors.js';
-import { encodeRequest } from '../protocol/encodeRequest.js';
 import type { CalcReply, CalcRequest } from '../protocol/types.js';
+import { encodeRequest } from '../protocol/encodeRequest.js';
 import type { CalcClient } from './calcClient.js';
 import type { CalcClientOptions } from './calcClientOptions.js';
 import type { CalcTransport } from './CalcTransport.js';
 import { checkRequestLine } from './checkRequestLine.js';
+import { requestClientOver } from './requestClientOver.js';
 
 /**
- * Wraps a {@link CalcTransport} as a {@link CalcClient}, adding what every calc client shares,
- * whatever carries its bytes: a request line with a `\n` is refused before anything is sent,
- * requests after `close()` error with an RxnetClosedError, `close()` errors every request in
- * flight with one and then releases the transport (same promise on every call), and
- * `[Symbol.asyncDispose]` closes. Internal; see createCalcClient.
+ * Wraps a {@link CalcTransport} as a {@link CalcClient}: the generic requestClientOver (close,
+ * cancelling requests in flight, the `policy`), plus what is calc's own: a CalcRequest is encoded
+ * as its line, and a request line with a `\n` is refused before anything is sent (an
+ * RxnetInvalidRequestError). Internal; see createCalcClient.
  *
  * ```
  * request('+,1,1') -> check line -> transport.send (retries inside) -> policy --200,2|
@@ -21,52 +19,17 @@ import { checkRequestLine } from './checkRequestLine.js';
  *
  * Example: `const client = calcClientOver(calcOverUdp(options), options);`
  *
- * @see calcOverTcp, calcOverUdp
+ * @see calcOverTcp, calcOverUdp, requestClientOver
  */
 export function calcClientOver(transport: CalcTransport, options: Readonly<CalcClientOptions>): CalcClient {
-  const inFlight = new Set<Subscriber<CalcReply>>();
-  let closed = false;
-  let closing: Promise<void> | undefined;
-  const closedError = (): RxnetClosedError => new RxnetClosedError({ what: `calc client for ${transport.address}` });
-
-  const close = (): Promise<void> => {
-    closing ??= (() => {
-      closed = true;
-      const reason = closedError();
-      for (const subscriber of [...inFlight]) subscriber.error(reason);
-      return transport.release();
-    })();
-    return closing;
-  };
-
-  const policy = options.policy ?? identity;
-  const request = (input: CalcRequest | string): Observable<CalcReply> => {
-    const line = typeof input === 'string' ? input : encodeRequest(input);
-    return new Observable<CalcReply>((subscriber) => {
-      const refusal = checkRequestLine(line) ?? (closed ? closedError() : undefined);
-      if (refusal !== undefined) {
-        subscriber.error(refusal);
-        return undefined;
-      }
-      inFlight.add(subscriber);
-      const subscription = transport.send(line).pipe(policy).subscribe({
-        next: (reply) => subscriber.next(reply),
-        error: (err: unknown) => subscriber.error(err),
-        complete: () => subscriber.complete(),
-      });
-      return () => {
-        inFlight.delete(subscriber);
-        subscription.unsubscribe();
-      };
-    });
-  };
-
+  const lines = requestClientOver<string, CalcReply>(transport, {
+    name: 'calc client',
+    policy: options.policy,
+    refuse: (line) => checkRequestLine(line as string),
+  });
   return {
-    address: transport.address,
+    ...lines,
     options,
-    request,
-    connect: () => transport.connect(),
-    close,
-    [Symbol.asyncDispose]: close,
+    request: (input: CalcRequest | string) => lines.request(typeof input === 'string' ? input : encodeRequest(input)),
   };
 }

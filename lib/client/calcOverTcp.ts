@@ -7,6 +7,7 @@ import type { StreamTransport } from '../transport/Transport.js';
 import type { CalcClientOptions } from './calcClientOptions.js';
 import type { CalcTransport } from './CalcTransport.js';
 import { createTcpClient } from './tcpClient.js';
+import { isCalcReply } from './calcClientCodecs.js';
 import type { TcpClientInput } from './tcpClientOptions.js';
 import type { ReconnectOptions } from './reconnectDelay.js';
 
@@ -37,7 +38,7 @@ function calcReconnect(reconnect: TcpClientInput['reconnect']): TcpClientInput['
 export function calcOverTcp(options: Readonly<CalcClientOptions> & { readonly transport: StreamTransport }): CalcTransport {
   const { transport, host, port, path, ca, servername, rejectUnauthorized, wiretap } = options;
   const endpoint = { transport, host, port, path, ca, servername, rejectUnauthorized, ...(wiretap === undefined ? {} : { wiretap }) } as const;
-  const tcp = withPrefix('tcp', () => createTcpClient({ ...options.tcp, reconnect: calcReconnect(options.tcp.reconnect), ...endpoint }));
+  const tcp = withPrefix('tcp', () => createTcpClient({ isReply: isCalcReply, ...options.tcp, reconnect: calcReconnect(options.tcp.reconnect), ...endpoint }));
   const policy = retryWithBackoff<string>(options.retry);
   return {
     address: tcp.address,
@@ -63,8 +64,7 @@ function withPrefix<T>(prefix: string, create: () => T): T {
     return create();
   } catch (err) {
     if (!(err instanceof RxnetInvalidOptionError) || ENDPOINT_OPTIONS.has(err.info.option)) throw err;
-    const option = `${prefix}.${err.info.option}`;
-    throw new RxnetInvalidOptionError({ ...err.info, option }, err.message.startsWith('Unknown option') ? `Unknown option ${option}` : undefined);
+    throw err.renamed(`${prefix}.${err.info.option}`);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { CalcClientOptions } from './calcClientOptions.js';
 import type { CalcTransport } from './CalcTransport.js';
+import { CALC_DATAGRAM_CODEC, calcReplyOf } from './calcClientCodecs.js';
 import { RecentPorts } from './RecentPorts.js';
 import { udpRequest } from './udpRequest.js';
 
@@ -22,6 +23,8 @@ export function calcOverUdp(options: Readonly<CalcClientOptions>): CalcTransport
       udpRequest(line, {
         host: options.host,
         port: options.port,
+        codec: CALC_DATAGRAM_CODEC,
+        reply: calcReplyOf,
         retry: options.retry,
         recentPorts,
         onSend: options.onAttempt,

@@ -1,20 +1,53 @@
-import { filter, firstValueFrom, Observable, type Subscriber } from 'rxjs';
-import { isConnectionError, RxnetClosedError, type RxnetConnectionError } from '../errors.js';
+import { filter, firstValueFrom, Observable, type SchedulerLike, type Subscriber } from 'rxjs';
+import { checkCodecOptions } from '../codec/checkCodecOptions.js';
+import type { Codec } from '../codec/Codec.js';
+import { isConnectionError, isOutOfStepError, RxnetClosedError, type RxnetConnectionError } from '../errors.js';
+import type { OverlongFrame } from '../framing/Frame.js';
 import { formatEndpoint } from '../transport/SocketAddress.js';
-import { checkRequestLine } from './checkRequestLine.js';
+import type { TcpConnection } from '../transport/TcpConnection.js';
+import { codecReplies } from './codecReplies.js';
 import { CONNECTION_STATE_CLOSED, CONNECTION_STATE_CONNECTED, CONNECTION_STATE_FAILED, type ConnectionState } from './ConnectionState.js';
+import type { EndpointHooks } from './connectEndpoint.js';
+import { encodeRequestLine } from './encodeRequestLine.js';
+import { lineReplies } from './lineReplies.js';
 import { resolveTcpClientOptions, type TcpClientInput, type TcpClientOptions } from './tcpClientOptions.js';
-import { TcpSessionPool } from './TcpSessionPool.js';
+import { TcpSessionPool, type TcpSessionPoolWiring } from './TcpSessionPool.js';
 import type { TcpSession, TcpSessionInfo } from './TcpSession.js';
 
-/** A TCP client: a pool of sessions to one server, requests matched to replies in order. */
-export interface TcpClient extends AsyncDisposable {
+/** What createTcpClient takes beside its validated options: the clock and the connector. */
+export interface TcpClientWiring {
   /**
-   * One attempt: on subscribe, queues `line` and sends `line + "\n"` on the least-loaded live
-   * session once its window has room; emits the reply text (without newline) and completes.
+   * Where every timer of the client runs: connect timeouts, reconnect waits, the reply framing's
+   * quiet gap and stall. Defaults to RxJS's `asyncScheduler`; a TestScheduler in marble tests.
+   */
+  readonly scheduler?: SchedulerLike;
+  /** Opens one connection to the server. Defaults to the transport's connector (connectTcp, connectTls); a fake one in tests. */
+  readonly connect?: (options: Readonly<TcpClientOptions>, hooks: EndpointHooks) => Observable<TcpConnection>;
+}
+
+/**
+ * What createTcpClient takes for any protocol: a `codec` instead of the calc client's lines
+ * (`framing`, `replyGap` and `maxReplyLength` frame lines only, so they are refused beside it),
+ * and `isReply` of a decoded reply. `Req` is what a request is, `Rep` what a reply decodes to.
+ */
+export type TcpCodecClientInput<Req, Rep> = Omit<TcpClientInput, 'isReply' | 'framing' | 'replyGap' | 'maxReplyLength'> &
+  TcpClientWiring & {
+    /** How requests are encoded and replies decoded: `lengthFieldCodec()`, `lineCodec()`, your own. */
+    readonly codec: Codec<Rep | OverlongFrame, Req>;
+    /** True when a decoded reply is well formed; anything else is an RxnetProtocolError and ends the session. Defaults to every reply. */
+    readonly isReply?: (reply: Rep) => boolean;
+  };
+
+/** A stream client: a pool of sessions to one server, requests matched to replies in order. `Req` is a request, `Rep` a reply (both text lines by default). */
+export interface TcpClient<Req = string, Rep = string> extends AsyncDisposable {
+  /**
+   * One attempt: on subscribe, queues the request, encoded (by default `line + "\n"`), and sends
+   * it on the least-loaded live session once its window has room; emits the reply (by default
+   * the text without newline) and completes.
    * Errors with a transient RxnetConnectionError if the session dies first, a final one
    * (`info.final`) when the client gave up connecting, an RxnetProtocolError for a malformed
-   * reply, an RxnetInvalidOptionError for a line with a `\n`, an RxnetClosedError after close().
+   * reply, an RxnetInvalidRequestError for a line with a `\n` (with a codec: whatever its encoder
+   * throws, an RxnetFramingError), an RxnetClosedError after close().
    * One exception to "dies first": a request written on a reused, idle session that the server
    * closes before sending anything back is queued again, once, for another session (see
    * createTcpClient): it was most likely written after the server had closed, before the close
@@ -22,7 +55,7 @@ export interface TcpClient extends AsyncDisposable {
    * Unsubscribing cancels: a queued request is dropped; a sent one keeps its slot, and its reply
    * is discarded, never given to another request.
    */
-  request(line: string): Observable<string>;
+  request(message: Req): Observable<Rep>;
   /** The connection state, one of the CONNECTION_STATE_* constants; replays the current one; completes on close. */
   readonly state$: Observable<ConnectionState>;
   /** The current connection state. */
@@ -47,8 +80,9 @@ export interface TcpClient extends AsyncDisposable {
 
 /** A request waiting in the queue for a window. */
 interface Pending {
-  readonly line: string;
-  readonly subscriber: Subscriber<string>;
+  /** The request, encoded. */
+  readonly payload: string | Uint8Array;
+  readonly subscriber: Subscriber<unknown>;
   /** True once it has been queued again after its session closed under it (see {@link mayResend}). */
   resent: boolean;
 }
@@ -70,8 +104,7 @@ function mayResend(pending: Pending, err: unknown, session: TcpSession, written:
     written.replies > 0 &&
     session.replyCount === written.replies &&
     err === session.endReason &&
-    isConnectionError(err) &&
-    err.info.final !== true
+    (isOutOfStepError(err) || (isConnectionError(err) && err.info.final !== true))
   );
 }
 
@@ -92,7 +125,9 @@ function mayResend(pending: Pending, err: unknown, session: TcpSession, written:
  * back to the head of the queue for the next session, and errors only if that one fails too; so
  * a server that has gone away is reported as the connection failure it is, not as a lost request.
  *
- * Replies are newline-terminated lines, matched to requests in order (see TcpSession). In the
+ * Replies are matched to requests in order (see TcpSession). With a `codec` (any protocol:
+ * `createTcpClient({ port, codec: lengthFieldCodec() })`), requests are encoded and replies
+ * decoded by it. Without one, requests are lines and replies newline-terminated lines: in the
  * default `framing: 'line'`, bytes without a newline are never a reply, however long the pause;
  * before the server's first newline, such bytes quiet for 500 ms drop the session with an error
  * that suggests chunk framing. `framing: 'chunk'` is for the seed's server (no newline): bytes
@@ -114,10 +149,23 @@ function mayResend(pending: Pending, err: unknown, session: TcpSession, written:
  * @param options merged over TCP_CLIENT_DEFAULTS: tcp, 127.0.0.1:9000, 1 session, window 1, reconnect
  *   RECONNECT_DEFAULTS (gRPC's: 1 s, x1.6, cap 120 s, ±20 %, never giving up), reply gap 20 ms, connect timeout 5000 ms.
  * @throws RxnetInvalidOptionError for a bad option, naming it and what it allows.
- * @see TcpSessionPool, TcpSession, sessionSlot, reconnectDelay
+ * @see TcpSessionPool, TcpSession, sessionSlot, reconnectDelay, createRequestClient
  */
-export function createTcpClient(options: TcpClientInput = {}): TcpClient {
-  return new PooledTcpClient(resolveTcpClientOptions(options));
+export function createTcpClient(options?: TcpClientInput & TcpClientWiring): TcpClient;
+export function createTcpClient<Req, Rep>(options: TcpCodecClientInput<Req, Rep>): TcpClient<Req, Rep>;
+export function createTcpClient<Req, Rep>(options: Partial<TcpCodecClientInput<Req, Rep>> | (TcpClientInput & TcpClientWiring) = {}): TcpClient<Req, Rep> {
+  const { scheduler, connect, ...rest } = options;
+  checkCodecOptions(rest, ['framing', 'replyGap', 'maxReplyLength']);
+  if ('codec' in rest && rest.codec !== undefined) {
+    const { codec, isReply, ...validated } = rest as TcpCodecClientInput<Req, Rep>;
+    const session = { replies: codecReplies(codec), encode: codec.encode, isReply: isReply as ((reply: unknown) => boolean) | undefined };
+    return new PooledTcpClient<Req, Rep>(resolveTcpClientOptions(validated), { session, scheduler, connect });
+  }
+  const resolved = resolveTcpClientOptions(rest as TcpClientInput);
+  // One reader for all the sessions: they share what is known of the server's newlines.
+  const replies = lineReplies({ maxReplyLength: resolved.maxReplyLength, framing: resolved.framing, replyGap: resolved.replyGap });
+  const session = { replies, encode: encodeRequestLine as (message: unknown) => string, isReply: resolved.isReply as (reply: unknown) => boolean };
+  return new PooledTcpClient<Req, Rep>(resolved, { session, scheduler, connect });
 }
 
 /** `tcp://127.0.0.1:9000`, `tls://[::1]:9443` or `unix:/tmp/calc.sock`, for messages. */
@@ -125,7 +173,7 @@ function streamAddress(options: Readonly<TcpClientOptions>): string {
   return formatEndpoint(options);
 }
 
-class PooledTcpClient implements TcpClient {
+class PooledTcpClient<Req, Rep> implements TcpClient<Req, Rep> {
   readonly address: string;
   readonly state$: Observable<ConnectionState>;
   readonly sessions$: Observable<readonly TcpSessionInfo[]>;
@@ -137,12 +185,20 @@ class PooledTcpClient implements TcpClient {
   private dispatching = false;
   private dispatchAgain = false;
 
-  constructor(readonly options: Readonly<TcpClientOptions>) {
+  private readonly encode: (message: Req) => string | Uint8Array;
+
+  constructor(
+    readonly options: Readonly<TcpClientOptions>,
+    wiring: TcpSessionPoolWiring,
+  ) {
     this.address = streamAddress(options);
-    this.pool = new TcpSessionPool(options, this.address, {
-      onRoom: () => this.dispatch(),
-      onFailed: (failure) => this.failQueued(failure),
-    });
+    this.encode = (message) => wiring.session.encode(message);
+    this.pool = new TcpSessionPool(
+      options,
+      this.address,
+      { onRoom: () => this.dispatch(), onFailed: (failure) => this.failQueued(failure) },
+      wiring,
+    );
     this.state$ = this.pool.state$;
     this.sessions$ = this.pool.sessions$;
   }
@@ -155,14 +211,22 @@ class PooledTcpClient implements TcpClient {
     return this.pool.sessionCount;
   }
 
-  request(line: string): Observable<string> {
-    return new Observable<string>((subscriber) => {
-      const refusal = checkRequestLine(line) ?? (this.closed ? this.closedError() : this.pool.failure);
+  request(message: Req): Observable<Rep> {
+    return new Observable<Rep>((subscriber) => {
+      let payload: string | Uint8Array;
+      try {
+        payload = this.encode(message);
+      } catch (err) {
+        subscriber.error(err);
+        return undefined;
+      }
+      const refusal = this.closed ? this.closedError() : this.pool.failure;
       if (refusal !== undefined) {
         subscriber.error(refusal);
         return undefined;
       }
-      const pending: Pending = { line, subscriber, resent: false };
+      // The session's replies are this client's codec's, so of type Rep.
+      const pending: Pending = { payload, subscriber: subscriber as Subscriber<unknown>, resent: false };
       this.queue.add(pending);
       this.pool.fill();
       this.dispatch();
@@ -232,7 +296,7 @@ class PooledTcpClient implements TcpClient {
       const { subscriber } = pending;
       const written = { replies: session.replyCount, idle: session.inFlight === 0 };
       subscriber.add(
-        session.request(pending.line).subscribe({
+        session.send(pending.payload).subscribe({
           next: (reply) => subscriber.next(reply),
           error: (err: unknown) => (mayResend(pending, err, session, written) ? this.resend(pending) : subscriber.error(err)),
           complete: () => subscriber.complete(),

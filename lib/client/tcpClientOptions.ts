@@ -4,7 +4,6 @@ import { MIN_MAX_LINE_LENGTH } from '../framing/Frame.js';
 import { WIRETAP_FORMATS } from '../observability/wiretap.js';
 import type { WiretapSettings } from '../observability/wireLogger.js';
 import { validateOptions } from '../options/validateOptions.js';
-import { parseReply } from '../protocol/parseReply.js';
 import { RECONNECT_DEFAULTS, type ReconnectOptions } from './reconnectDelay.js';
 import { REPLY_FRAMINGS, type ReplyFraming } from './replyFrames.js';
 import { transportRuleBroken } from './transportRuleBroken.js';
@@ -53,7 +52,7 @@ export interface TcpClientOptions extends EndpointOptions {
    * `maxAttempts` or `maxElapsed` to give up, and `jitter: 0` for an exact schedule.
    */
   readonly reconnect: ReconnectOptions;
-  /** True when a reply is well formed. Defaults to the calc protocol's `200,NUMBER` or `300,-1`. */
+  /** True when a reply is well formed; anything else is an RxnetProtocolError. Defaults to every reply (the calc client passes calc's check). */
   readonly isReply: (text: string) => boolean;
   /**
    * Logs every connection's bytes on `log`, sent (`out`) and received (`in`), in `text` or
@@ -78,7 +77,7 @@ export const TCP_CLIENT_DEFAULTS: TcpClientOptions = Object.freeze({
   replyGap: 20,
   maxReplyLength: 1024,
   reconnect: RECONNECT_DEFAULTS,
-  isReply: (text: string) => parseReply(text).ok,
+  isReply: () => true,
 });
 
 const allows = (expected: string) => ({ error: expected });
@@ -157,7 +156,6 @@ export function resolveTcpClientOptions(options: TcpClientInput = {}): Readonly<
       .split(', ')
       .map((name) => `reconnect.${name}`)
       .join(', ');
-    const message = err.message.startsWith('Unknown option') ? `Unknown option ${prefixed}` : undefined;
-    throw new RxnetInvalidOptionError({ ...err.info, option: prefixed }, message);
+    throw err.renamed(prefixed);
   }
 }

@@ -1,16 +1,29 @@
-import { catchError, defer, EMPTY, filter, map, merge, Observable, of, retry, switchMap, take, throwError } from 'rxjs';
-import { RxnetConnectionError, TRANSIENT_SYSCALL_CODES } from '../errors.js';
+import { catchError, defer, EMPTY, map, merge, mergeMap, Observable, of, retry, switchMap, take, throwError } from 'rxjs';
+import { chunkCodec } from '../codec/chunkCodec.js';
+import type { Codec } from '../codec/Codec.js';
+import { isOverlong, type Frame } from '../framing/Frame.js';
 import { retryWithBackoff } from '../operators/retryWithBackoff.js';
 import type { RetryPolicy } from '../operators/retryPolicy.js';
-import { parseReply, type ParsedReply } from '../protocol/parseReply.js';
-import type { CalcReply } from '../protocol/types.js';
 import { openUdp, type UdpClientSocket } from '../transport/openUdp.js';
+import { datagramReplies } from './datagramReplies.js';
 import type { RecentPorts } from './RecentPorts.js';
 import type { WiretapSettings } from '../observability/wireLogger.js';
 import { wiretapUdpSocket } from './wiretapSockets.js';
+import { udpConnectionError } from './udpConnectionError.js';
 
-/** Options of {@link udpRequest}. */
-export interface UdpRequestOptions {
+/** Options of {@link udpRequest}: `F` is what the codec decodes, `Req` a request, `Rep` a reply. */
+export interface UdpRequestOptions<F = Frame, Req = string, Rep = string> {
+  /**
+   * How the request is encoded and each datagram from the server decoded (a fresh decoder per
+   * datagram, so a frame never spans datagrams). Defaults to the chunk codec: one text message per
+   * datagram, a trailing newline removed, the request sent with a `\n`.
+   */
+  readonly codec?: Codec<F, Req>;
+  /**
+   * The reply a decoded frame is, or undefined to ignore it (a stray or malformed datagram).
+   * Defaults to every frame that is not overlong.
+   */
+  readonly reply?: (frame: F) => Rep | undefined;
   /** The server's host. Defaults to `127.0.0.1`. */
   readonly host?: string;
   /** The server's port. */
@@ -24,7 +37,7 @@ export interface UdpRequestOptions {
   /** Ports of earlier requests, never reused for this one (see RecentPorts). Defaults to none. */
   readonly recentPorts?: RecentPorts;
   /** Called with the request text each time a copy is sent (for logs and tests). */
-  readonly onSend?: ((line: string, attempt: number) => void) | undefined;
+  readonly onSend?: ((message: Req, attempt: number) => void) | undefined;
   /** Called when a socket is created, and when it has closed: an owner can count open sockets. */
   readonly onSocketOpened?: () => void;
   readonly onSocketClosed?: () => void;
@@ -39,13 +52,14 @@ class PortInQuarantine extends Error {}
 const MAX_PORT_DRAWS = 8;
 
 /**
- * Sends one calc request over UDP and emits its reply, then completes. Correlation by socket
+ * Sends one request over UDP and emits its reply, then completes. Correlation by socket
  * (docs/protocol.md, "Correlation and retries"): the request gets a fresh socket on a fresh
  * ephemeral port, connected to the server; every copy the retry policy sends goes out from it,
- * so a reply to any copy answers this request (the calc protocol is deterministic); the socket
- * is closed when the request ends, so nothing meant for it can reach another request. Datagrams
- * from other addresses, and datagrams that are not a valid reply (`200,NUMBER` or `300,-1`), are
- * ignored. It listens before it sends. Works against any server: nothing is added to the wire.
+ * so a reply to any copy answers this request (the protocol should answer copies alike); the
+ * socket is closed when the request ends, so nothing meant for it can reach another request.
+ * Datagrams from other addresses, datagrams the codec cannot decode, and frames `options.reply`
+ * does not take (the calc client: anything but `200,NUMBER` or `300,-1`) are ignored. It listens
+ * before it sends. Works against any server: nothing is added to the wire beyond the codec's bytes.
  *
  * Errors: RxnetTimeoutError when the policy gives up; RxnetConnectionError, transient (so retried
  * by the policy), when the server's host reports nothing listening (`ECONNREFUSED`); one marked
@@ -55,23 +69,33 @@ const MAX_PORT_DRAWS = 8;
  * subscribe -> open socket, send --(wait t)-- send --(wait 2t)--reply|  -> close socket
  * ```
  *
- * Example: `udpRequest('+,1,1', { port: 9000, retry: { initial: 100, max: 2000 } }).subscribe((r) => console.log(r.text))`
+ * Example: `udpRequest('+,1,1', { port: 9000, retry: { initial: 100, max: 2000 } }).subscribe(console.log)` logs `200,2`;
+ * `udpRequest(body, { port, codec: lengthFieldCodec() })` sends a length-prefixed datagram.
  *
- * @see retryWithBackoff, openUdp
+ * @see retryWithBackoff, openUdp, createRequestClient
  */
-export function udpRequest(line: string, options: UdpRequestOptions): Observable<CalcReply> {
+export function udpRequest(message: string, options: UdpRequestOptions & { readonly codec?: undefined }): Observable<string>;
+export function udpRequest<F, Req, Rep = Exclude<F, { readonly overlong: true }>>(
+  message: Req,
+  options: UdpRequestOptions<F, Req, Rep> & { readonly codec: Codec<F, Req> },
+): Observable<Rep>;
+export function udpRequest<F, Req, Rep>(message: Req, options: UdpRequestOptions<F, Req, Rep>): Observable<Rep> {
   const host = options.host ?? '127.0.0.1';
   const address = `udp://${host.includes(':') ? `[${host}]` : host}:${options.port}`;
-  const policy = retryWithBackoff<CalcReply>(options.retry);
+  const policy = retryWithBackoff<Rep>(options.retry);
+  const codec = options.codec ?? (chunkCodec() as unknown as Codec<F, Req>);
+  const reply = options.reply ?? ((frame: F) => (isOverlong(frame) ? undefined : (frame as unknown as Rep)));
   const recent = options.recentPorts;
 
   return defer(() => {
+    // Encoded once, before any socket is opened: a message the codec refuses errors at once.
+    const bytes = codec.encode(message);
     let draws = 0;
     return defer(() => {
       options.onSocketOpened?.();
       return openUdp({ host, port: options.port, onClosed: options.onSocketClosed });
     }).pipe(
-      catchError((err: unknown) => throwError(() => connectionError(address, err))),
+      catchError((err: unknown) => throwError(() => udpConnectionError(address, err))),
       map((socket) => {
         draws += 1;
         if (recent !== undefined && recent.has(socket.local.port) && draws < MAX_PORT_DRAWS) throw new PortInQuarantine();
@@ -79,16 +103,22 @@ export function udpRequest(line: string, options: UdpRequestOptions): Observable
         return options.wiretap === undefined ? socket : wiretapUdpSocket(socket, options.wiretap);
       }),
       retry({ delay: (err: unknown) => (err instanceof PortInQuarantine ? of(0) : throwError(() => err)) }),
-      switchMap((socket) => exchange(socket, line, address, options).pipe(policy)),
+      switchMap((socket) => exchange(socket, { message, payload: bytes, codec, reply }, address, options).pipe(policy)),
       take(1),
     );
   });
 }
 
-const isValid = (parsed: ParsedReply): parsed is Extract<ParsedReply, { ok: true }> => parsed.ok;
+/** What one exchange sends and how it reads the answer. */
+interface Exchange<F, Req, Rep> {
+  readonly message: Req;
+  readonly payload: string | Uint8Array;
+  readonly codec: Pick<Codec<F, Req>, 'decode'>;
+  readonly reply: (frame: F) => Rep | undefined;
+}
 
-/** One attempt: listen for a valid reply from the peer, then send the request. */
-function exchange(socket: UdpClientSocket, line: string, address: string, options: UdpRequestOptions): Observable<CalcReply> {
+/** One attempt: listen for a reply from the peer, then send the request. */
+function exchange<F, Req, Rep>(socket: UdpClientSocket, request: Exchange<F, Req, Rep>, address: string, options: UdpRequestOptions<F, Req, Rep>): Observable<Rep> {
   let attempt = 0;
   return defer(() => {
     attempt += 1;
@@ -96,35 +126,14 @@ function exchange(socket: UdpClientSocket, line: string, address: string, option
     return merge(
       socket.messages$,
       defer(() => {
-        socket.send(line);
-        options.onSend?.(line, current);
+        socket.send(request.payload);
+        options.onSend?.(request.message, current);
         return EMPTY;
       }),
     ).pipe(
-      catchError((err: unknown) => throwError(() => connectionError(address, err))),
-      map((data) => parseReply(data.toString('utf8'))),
-      filter(isValid),
-      map((parsed) => parsed.reply),
+      catchError((err: unknown) => throwError(() => udpConnectionError(address, err))),
+      mergeMap((data) => datagramReplies(data, request.codec, request.reply)),
       take(1),
     );
   });
-}
-
-/**
- * Wraps a socket error as an RxnetConnectionError naming the server: transient (retried) for
- * ECONNREFUSED and the other TRANSIENT_SYSCALL_CODES, `final` for anything else (ENOTFOUND...).
- */
-function connectionError(address: string, err: unknown): RxnetConnectionError {
-  const code = (err as { code?: unknown } | null)?.code;
-  const syscallCode = typeof code === 'string' ? code : undefined;
-  const final = syscallCode === undefined || !TRANSIENT_SYSCALL_CODES.has(syscallCode);
-  const message =
-    syscallCode === 'ECONNREFUSED'
-      ? `Nothing is listening at ${address} (ECONNREFUSED)`
-      : `Cannot reach ${address}: ${err instanceof Error ? err.message : String(err)}`;
-  return new RxnetConnectionError(
-    message,
-    { address, ...(syscallCode === undefined ? {} : { syscallCode }), ...(final ? { final: true } : {}) },
-    { cause: err },
-  );
 }

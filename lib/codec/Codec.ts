@@ -24,4 +24,9 @@ export interface Codec<F, M> {
   readonly decode: OperatorFunction<Uint8Array, F>;
   /** One message to the bytes (or text, written as UTF-8) that carry it. Throws `RxnetFramingError` for a message the framing cannot carry. */
   readonly encode: (message: M) => Uint8Array | string;
+  /**
+   * True when each chunk is one message whole (the chunk codec): a server then hands each read
+   * on as it came, never cut into slices for fairness. Defaults to false: frames span reads.
+   */
+  readonly messagePerChunk?: boolean;
 }

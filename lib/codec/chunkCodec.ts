@@ -23,5 +23,5 @@ export interface ChunkCodecOptions {
  */
 export function chunkCodec(options: Partial<ChunkCodecOptions> = {}): Codec<Frame, string> {
   const { maxLength } = resolveFramingOptions({ maxLength: DEFAULT_MAX_LINE_LENGTH }, options, { maxLength: byteLengthFrom(0) });
-  return { decode: framed(() => new ChunkDecoder(maxLength)), encode: encodeChunk };
+  return { decode: framed(() => new ChunkDecoder(maxLength)), encode: encodeChunk, messagePerChunk: true };
 }

@@ -1,5 +1,5 @@
 import { constants } from 'node:buffer';
-import { RxnetInvalidOptionError } from '../errors.js';
+import { RxnetInvalidOptionError, UNKNOWN_OPTION_EXPECTED } from '../errors.js';
 
 /** What one option allows: a test, and its description for the error message. */
 export interface OptionRule {
@@ -52,7 +52,7 @@ export function resolveFramingOptions<T extends object>(defaults: T, options: Pa
   const merged: T = { ...defaults };
   for (const [key, value] of Object.entries(options ?? {})) {
     if (!Object.hasOwn(rules, key)) {
-      throw new RxnetInvalidOptionError({ option: key, value: describe(value), expected: 'a known option' }, `Unknown option ${key}`);
+      throw new RxnetInvalidOptionError({ option: key, value: describe(value), expected: UNKNOWN_OPTION_EXPECTED }, `Unknown option ${key}`);
     }
     if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
   }

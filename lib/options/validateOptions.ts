@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { RxnetInvalidOptionError } from '../errors.js';
+import { RxnetInvalidOptionError, UNKNOWN_OPTION_EXPECTED } from '../errors.js';
 
 /**
  * Validates merged options with a zod object schema whose every check's message says what the
@@ -26,7 +26,7 @@ export function validateOptions<T>(schema: z.ZodType<T>, merged: Record<string, 
   if (issue?.code === 'unrecognized_keys') {
     const names = issue.keys.join(', ');
     throw new RxnetInvalidOptionError(
-      { option: names, value: describe(merged[issue.keys[0] ?? '']), expected: 'a known option' },
+      { option: names, value: describe(merged[issue.keys[0] ?? '']), expected: UNKNOWN_OPTION_EXPECTED },
       `Unknown option ${names}`,
     );
   }

@@ -1,11 +1,13 @@
-import { map, finalize, mergeMap, Observable, takeUntil, tap, type OperatorFunction } from 'rxjs';
+import { map, finalize, mergeMap, Observable, Subscription, takeUntil, tap, type OperatorFunction } from 'rxjs';
+import { chunkCodec } from '../codec/chunkCodec.js';
+import type { Codec } from '../codec/Codec.js';
+import { lineCodec } from '../codec/lineCodec.js';
 import type { Frame } from '../framing/Frame.js';
 import { decodeMessage } from '../framing/decodeMessage.js';
 import { LineDecoder } from '../framing/LineDecoder.js';
-import { splitLines } from '../operators/splitLines.js';
-import { splitMessages } from '../operators/splitMessages.js';
 import { listenTcp, type ListenTcpOptions } from '../transport/listenTcp.js';
 import type { TcpConnection } from '../transport/TcpConnection.js';
+import { checkCodecOptions } from '../codec/checkCodecOptions.js';
 import { countConnection, servedUntilClosed, stoppedReading } from './connectionLifetime.js';
 import { fusedStepOf } from './fusedStep.js';
 import { wiretapConnection, type WiretapSettings } from './wiretapConnection.js';
@@ -20,11 +22,18 @@ import { StopRegistry } from './StopRegistry.js';
  */
 const READ_SLICE_BYTES = 4096;
 
-/** Options of {@link serveTcp}. */
-export interface ServeTcpOptions extends ListenTcpOptions {
-  /** `line` (`\n`-terminated requests) or `chunk` (each read is one request). Defaults to `line`. */
+/** Options of {@link serveTcp}: `F` is what the codec decodes (the handler's input), `M` what it encodes (the handler's output). */
+export interface ServeTcpOptions<F = Frame, M = string> extends ListenTcpOptions {
+  /**
+   * How requests are framed and replies written: any {@link Codec} (`lengthFieldCodec()`,
+   * `delimiterCodec({ delimiter: '\0' })`, your own). A frame the codec cannot decode (a bad
+   * length field) ends that connection alone. Defaults to the line codec (`framing` `line`) with
+   * `maxLineLength`, or the chunk codec for `framing: 'chunk'`.
+   */
+  readonly codec?: Codec<F, M>;
+  /** Without a `codec` only: `line` (`\n`-terminated requests) or `chunk` (each read is one request). Defaults to `line`. */
   readonly framing?: Framing;
-  /** The longest request, in bytes. Defaults to 4096. */
+  /** Without a `codec` only: the longest request, in bytes. Defaults to 4096. */
   readonly maxLineLength?: number;
   /** Requests read but not yet answered on one connection before reading pauses. Defaults to no limit. */
   readonly maxInFlight?: number;
@@ -50,8 +59,10 @@ export interface ServeTcpOptions extends ListenTcpOptions {
 }
 
 /**
- * Serves a request pipeline over TCP: each connection's bytes are framed, run through `pipeline`,
- * and each reply is written back with a `\n`, in order, on the same connection. The pipeline must
+ * Serves a request pipeline over TCP: transport + codec + handler. Each connection's bytes are
+ * decoded by the codec (`options.codec`, the line codec by default), run through `pipeline`, and
+ * each reply is encoded by the codec (a line and its `\n` by default) and written back, in order,
+ * on the same connection. The pipeline must
  * answer every request in order until it completes (on TCP a silently dropped reply would make a
  * client take the next reply for it); when it completes (the peer ended, a randomCut, a graceful
  * stop), our side ends once the replies are flushed. A failing connection ends alone.
@@ -59,24 +70,30 @@ export interface ServeTcpOptions extends ListenTcpOptions {
  * run fused: each read is framed and answered synchronously, with one send for its replies
  * (nothing stays in flight, so `maxInFlight` never holds reading); see serveFused.
  *
- * Example: `serveTcp({ port: 9000 }, calcPipeline()).subscribe()`
+ * A codec given explicitly always runs the pipeline through RxJS. An encoder that refuses a reply
+ * (`ERR_RXNET_UNENCODABLE_FRAME`, a line holding `\n`) fails that connection alone.
  *
- * @see serveUdp, calcPipeline
+ * Example: `serveTcp({ port: 9000 }, calcPipeline()).subscribe()`, or any protocol:
+ * `serveTcp({ port: 9000, codec: lengthFieldCodec() }, map((body) => body.reverse())).subscribe()`
+ *
+ * @throws RxnetInvalidOptionError, at once, for `framing` or `maxLineLength` beside a `codec`.
+ * @see serveUdp, calcPipeline, Codec
  */
-export function serveTcp(options: ServeTcpOptions, pipeline: OperatorFunction<Frame, string>): Observable<never> {
-  const frame: OperatorFunction<Uint8Array, Frame> =
-    options.framing === 'chunk'
-      ? splitMessages({ maxLength: options.maxLineLength })
-      : splitLines({ maxLineLength: options.maxLineLength });
+export function serveTcp(options: ServeTcpOptions, pipeline: OperatorFunction<Frame, string>): Observable<never>;
+export function serveTcp<F, M>(options: ServeTcpOptions<F, M> & { readonly codec: Codec<F, M> }, handler: OperatorFunction<F, M>): Observable<never>;
+export function serveTcp<F, M>(options: ServeTcpOptions<F, M>, pipeline: OperatorFunction<F, M>): Observable<never> {
+  checkCodecOptions(options, ['framing', 'maxLineLength']);
   const stats = options.stats ?? new ServerStats();
   const listen = options.listen ?? listenTcp;
-  const step = fusedStepOf(pipeline);
+  // Only the default framings run fused: the fused step writes each reply and a `\n`.
+  const step = options.codec === undefined ? fusedStepOf(pipeline as unknown as OperatorFunction<Frame, string>) : undefined;
+  const codec = options.codec ?? (defaultCodec(options) as unknown as Codec<F, M>);
   // One subscription to stop$ for all the connections (made at the first one, reset when the
   // server's observable ends); the listener is made now, so a bad option throws here.
   const stops = new StopRegistry(options.stop$);
   const connections$ = listen({
-    // Line framing is free to cut reads anywhere: slice them for fairness between connections.
-    ...(options.framing === 'chunk' ? {} : { readSliceBytes: READ_SLICE_BYTES }),
+    // A framing whose frames span reads is free to cut them anywhere: slice them for fairness between connections.
+    ...(codec.messagePerChunk === true ? {} : { readSliceBytes: READ_SLICE_BYTES }),
     ...options,
     stopAccepting$: options.stop$,
     onRefused: () => {
@@ -90,24 +107,29 @@ export function serveTcp(options: ServeTcpOptions, pipeline: OperatorFunction<Fr
   });
   const tap = options.wiretap;
   const tapped$ = tap === undefined ? connections$ : connections$.pipe(map((connection) => wiretapConnection(connection, tap)));
-  if (step === undefined) return tapped$.pipe(mergeMap((connection) => serveConnection(connection, frame, pipeline, options, stats)));
+  if (step === undefined) return tapped$.pipe(mergeMap((connection) => serveConnection(connection, codec, pipeline, options, stats)));
   return tapped$.pipe(
     mergeMap((connection) => serveFused(connection, () => frameDecoder(options), step, stops, options, stats)),
     finalize(() => stops.dispose()),
   );
 }
 
+/** The codec of `options.framing` and `maxLineLength`: line (today's `\n`-terminated lines) or chunk. */
+function defaultCodec(options: Pick<ServeTcpOptions, 'framing' | 'maxLineLength'>): Codec<Frame, string> {
+  return options.framing === 'chunk' ? chunkCodec({ maxLength: options.maxLineLength }) : lineCodec({ maxLineLength: options.maxLineLength });
+}
+
 /** The framer of `options.framing`, run by hand (for a fused pipeline). */
-function frameDecoder(options: ServeTcpOptions): FrameDecoder {
+function frameDecoder(options: Pick<ServeTcpOptions, 'framing' | 'maxLineLength'>): FrameDecoder {
   if (options.framing !== 'chunk') return new LineDecoder(options.maxLineLength);
   return { push: (chunk) => [decodeMessage(chunk, options.maxLineLength)], end: () => [] };
 }
 
-function serveConnection(
+function serveConnection<F, M>(
   connection: TcpConnection,
-  frame: OperatorFunction<Uint8Array, Frame>,
-  pipeline: OperatorFunction<Frame, string>,
-  options: ServeTcpOptions,
+  codec: Codec<F, M>,
+  pipeline: OperatorFunction<F, M>,
+  options: ServeTcpOptions<F, M>,
   stats: ServerStats,
 ): Observable<never> {
   return new Observable<never>((subscriber) => {
@@ -120,7 +142,7 @@ function serveConnection(
     const stopped$ = stoppedReading(connection, options.stop$);
 
     const replies = connection.data$.pipe(
-      frame,
+      codec.decode,
       takeUntil(stopped$),
       tap(() => {
         stats.requests += 1;
@@ -129,15 +151,29 @@ function serveConnection(
       }),
       pipeline,
     );
-    const subscription = replies.subscribe({
+    const subscription = new Subscription();
+    const fail = (err: unknown): void => {
+      subscription.unsubscribe();
+      stats.errors += 1;
+      connection.destroy();
+      options.onConnectionError?.(err, connection);
+    };
+    subscription.add(replies.subscribe({
       next: (reply) => {
+        let bytes: Uint8Array | string;
+        try {
+          bytes = codec.encode(reply);
+        } catch (err) {
+          fail(err);
+          return;
+        }
         const arrived = arrivals.shift();
         if (arrived !== undefined) stats.replied((performance.now() - arrived) * 1000);
         if (releaseHold !== undefined && arrivals.length < maxInFlight) {
           releaseHold();
           releaseHold = undefined;
         }
-        connection.send(`${reply}\n`);
+        connection.send(bytes);
       },
       complete: () => {
         // Requests the pipeline never answered: the cut of a randomCut and what followed it.
@@ -146,12 +182,8 @@ function serveConnection(
         releaseHold?.();
         connection.end();
       },
-      error: (err: unknown) => {
-        stats.errors += 1;
-        connection.destroy();
-        options.onConnectionError?.(err, connection);
-      },
-    });
+      error: fail,
+    }));
     subscription.add(stats.trackInFlight(() => arrivals.length));
     // This connection is served until its socket has closed.
     return servedUntilClosed(connection.socket, subscriber, subscription);

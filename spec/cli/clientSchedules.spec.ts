@@ -7,6 +7,7 @@ import { sessionSlot } from '../../lib/client/sessionSlot.js';
 import { resolveTcpClientOptions } from '../../lib/client/tcpClientOptions.js';
 import { RxnetConnectionError, RxnetTimeoutError } from '../../lib/errors.js';
 import type { TcpConnection } from '../../lib/transport/TcpConnection.js';
+import { lineSession } from '../client/lineSession.js';
 
 /** The retry policy a command line gives. */
 function retryOf(argv: string[]) {
@@ -47,7 +48,7 @@ describe('the CLI client\'s schedules stay exact (issue 15: jitter is the librar
         },
         connectTimeout: 1000,
         reconnect,
-        session: { address: 'tcp://127.0.0.1:9000', maxReplyLength: 1024, replyGap: 0, isReply: () => true },
+        session: lineSession({ address: 'tcp://127.0.0.1:9000', maxReplyLength: 1024, replyGap: 0, isReply: () => true }),
         hooks: {},
         nextId: () => 1,
         onSocketOpened: () => {},

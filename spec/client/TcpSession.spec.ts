@@ -4,7 +4,7 @@ import { firstValueFrom, type Subscription } from 'rxjs';
 import {
   RxnetClosedError,
   RxnetConnectionError,
-  RxnetInvalidOptionError,
+  RxnetInvalidRequestError,
   RxnetProtocolError,
   isTransientError,
 } from '../../lib/errors.js';
@@ -12,7 +12,8 @@ import { parseReply } from '../../lib/protocol/parseReply.js';
 import { startServer, type RunningServer } from '../../lib/server/startServer.js';
 import { connectTcp } from '../../lib/transport/connectTcp.js';
 import type { TcpConnection } from '../../lib/transport/TcpConnection.js';
-import { TcpSession, type TcpSessionOptions } from '../../lib/client/TcpSession.js';
+import { TcpSession } from '../../lib/client/TcpSession.js';
+import { lineSession, type LineSessionInput } from './lineSession.js';
 import { answer, fakeServer, onLines, seedServer, settle, sleep, type FakeServer } from './fakeServers.js';
 
 interface Opened {
@@ -33,7 +34,7 @@ describe('TcpSession', () => {
   });
 
   /** Connects to `port` and opens a session with a 20 ms reply gap (or the options given). */
-  function open(port: number, options: Partial<TcpSessionOptions> = {}): Promise<Opened> {
+  function open(port: number, options: Partial<LineSessionInput> = {}): Promise<Opened> {
     const address = `tcp://127.0.0.1:${port}`;
     return new Promise((resolve, reject) => {
       subscriptions.push(
@@ -43,7 +44,7 @@ describe('TcpSession', () => {
             const ended = new Promise<void>((done) => (markEnded = done));
             const session = new TcpSession(
               connection,
-              { address, maxReplyLength: 1024, replyGap: 20, isReply: (text) => parseReply(text).ok, ...options },
+              lineSession({ address, maxReplyLength: 1024, replyGap: 20, isReply: (text) => parseReply(text).ok, ...options }),
               { onEnd: () => markEnded() },
             );
             resolve({ session, connection, address, ended });
@@ -154,7 +155,7 @@ describe('TcpSession', () => {
       server = await fakeServer((socket) => socket.on('data', (chunk: Buffer) => (received += chunk.toString())));
       const { session } = await open(server.port);
       const { error } = await settle(firstValueFrom(session.request('+,1,1\n+,2,2')));
-      expect(error).to.be.instanceOf(RxnetInvalidOptionError);
+      expect(error).to.be.an.instanceOf(RxnetInvalidRequestError).with.property('code', 'ERR_RXNET_INVALID_REQUEST');
       expect((error as Error).message).to.equal('Invalid request line "+,1,1\\n+,2,2" (expected one line, without "\\n")');
       await sleep(20);
       expect(received).to.equal('');
@@ -207,7 +208,7 @@ describe('TcpSession', () => {
       const events = ['data', 'end', 'close', 'error', 'drain'] as const;
       const counts = (socket: Socket) => events.map((name) => socket.listenerCount(name));
       const baseline = counts(connection.socket);
-      const session = new TcpSession(connection, { address, maxReplyLength: 1024, replyGap: 20, isReply: () => true });
+      const session = new TcpSession(connection, lineSession({ address, maxReplyLength: 1024, replyGap: 20, isReply: () => true }));
       session.request('+,1,1').subscribe({ error: () => {} });
       expect(counts(connection.socket)).to.not.deep.equal(baseline);
       session.destroy();
@@ -242,10 +243,10 @@ describe('TcpSession', () => {
     it('ends the session on a reply that answers no request, and never gives it to a request sent after it arrived', async () => {
       server = await fakeServer((socket) => onLines(socket, (line) => socket.write(`${answer(line)}\n200,99\n`)));
       const { session, address } = await open(server.port);
-      let first: string | undefined;
+      let first: unknown;
       // The second request is sent from within the first reply's delivery, while the extra
       // '200,99' that came in the same chunk is still to be matched.
-      const second = new Promise<{ value?: string; error?: unknown }>((resolve) => {
+      const second = new Promise<{ value?: unknown; error?: unknown }>((resolve) => {
         session.request('+,1,1').subscribe((reply) => {
           first = reply;
           session.request('+,2,2').subscribe({ next: (value) => resolve({ value }), error: (error: unknown) => resolve({ error }) });

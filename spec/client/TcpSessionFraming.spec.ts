@@ -5,7 +5,8 @@ import { TestScheduler } from 'rxjs/testing';
 import sinon from 'sinon';
 import { RxnetConnectionError, RxnetProtocolError, isTransientError } from '../../lib/errors.js';
 import type { ReplyTermination } from '../../lib/client/replyFrames.js';
-import { TcpSession, type TcpSessionOptions } from '../../lib/client/TcpSession.js';
+import { TcpSession } from '../../lib/client/TcpSession.js';
+import { lineSession, type LineSessionInput } from './lineSession.js';
 import type { TcpConnection } from '../../lib/transport/TcpConnection.js';
 
 const ADDRESS = 'tcp://127.0.0.1:9000';
@@ -28,8 +29,8 @@ function fakeConnection(data$: Observable<Buffer>): TcpConnection & { send: sino
 }
 
 /** A session over `connection` with the calc defaults (a 20 ms reply gap) and `options` over them. */
-function sessionOver(connection: TcpConnection, options: Partial<TcpSessionOptions> = {}): TcpSession {
-  return new TcpSession(connection, { address: ADDRESS, maxReplyLength: 1024, replyGap: 20, isReply: (text) => /^(200,-?\d+|300,-1)$/.test(text), ...options });
+function sessionOver(connection: TcpConnection, options: Partial<LineSessionInput> = {}): TcpSession {
+  return new TcpSession(connection, lineSession({ address: ADDRESS, maxReplyLength: 1024, replyGap: 20, isReply: (text) => /^(200,-?\d+|300,-1)$/.test(text), ...options }));
 }
 
 /** The error a line-framing session ends with when a reply without a newline stalls. */

@@ -6,6 +6,7 @@ import {
   RxnetClosedError,
   RxnetConnectionError,
   RxnetInvalidOptionError,
+  RxnetInvalidRequestError,
   RxnetTimeoutError,
 } from '../../lib/errors.js';
 import { createCalcClient } from '../../lib/client/calcClient.js';
@@ -75,7 +76,7 @@ describe('createCalcClient', () => {
       const peer = await startUdpPeer();
       await using client = createCalcClient({ transport: 'udp', port: peer.port });
       const err = await errorOf(firstValueFrom(client.request('+,1,1\n+,2,2')));
-      expect(err).to.be.an.instanceOf(RxnetInvalidOptionError);
+      expect(err).to.be.an.instanceOf(RxnetInvalidRequestError).with.property('code', 'ERR_RXNET_INVALID_REQUEST');
       expect(err.message).to.equal('Invalid request line "+,1,1\\n+,2,2" (expected one line, without "\\n")');
       await sleep(20);
       expect(peer.received).to.deep.equal([]);

@@ -7,6 +7,7 @@ import { sessionSlot, type SessionSlotOptions } from '../../lib/client/sessionSl
 import type { TcpConnection } from '../../lib/transport/TcpConnection.js';
 import { RECONNECT_DEFAULTS } from '../../lib/client/reconnectDelay.js';
 import { seededRandom } from '../helpers/udpPeer.js';
+import { lineSession } from './lineSession.js';
 
 const ADDRESS = 'tcp://127.0.0.1:9000';
 
@@ -49,7 +50,7 @@ describe('sessionSlot', () => {
       connect: ({ id }) => connect(id),
       connectTimeout,
       reconnect: { jitter: 0, ...reconnect },
-      session: { address: ADDRESS, maxReplyLength: 1024, replyGap: 0, isReply: () => true },
+      session: lineSession({ address: ADDRESS, maxReplyLength: 1024, replyGap: 0, isReply: () => true }),
       hooks: {},
       nextId: () => ++lastId,
       onSocketOpened: () => (opened += 1),

@@ -5,6 +5,9 @@ import {
   RxnetClosedError,
   RxnetConnectionError,
   RxnetInvalidOptionError,
+  RxnetInvalidRequestError,
+  RxnetOutOfStepError,
+  ERR_RXNET_INVALID_REQUEST,
   RxnetProtocolError,
   isTransientError,
 } from '../../lib/errors.js';
@@ -18,6 +21,7 @@ import {
   CONNECTION_STATE_RECONNECTING,
   type ConnectionState,
 } from '../../lib/client/ConnectionState.js';
+import { isCalcReply } from '../../lib/client/calcClientCodecs.js';
 import { createTcpClient, type TcpClient } from '../../lib/client/tcpClient.js';
 import type { TcpClientInput } from '../../lib/client/tcpClientOptions.js';
 import type { TcpSessionInfo } from '../../lib/client/TcpSession.js';
@@ -74,7 +78,7 @@ describe('createTcpClient', () => {
   }
 
   function connectTo(port: number, options: TcpClientInput = {}): TcpClient {
-    client = createTcpClient({ port, ...options });
+    client = createTcpClient({ port, isReply: isCalcReply, ...options });
     return client;
   }
 
@@ -198,7 +202,7 @@ describe('createTcpClient', () => {
       const server = await serve(answerLines);
       const c = connectTo(server.port);
       const { error } = await settle(ask(c, '+,1,1\n+,2,2'));
-      expect(error).to.be.instanceOf(RxnetInvalidOptionError);
+      expect(error).to.be.instanceOf(RxnetInvalidRequestError).with.property('code', ERR_RXNET_INVALID_REQUEST);
       expect((error as Error).message).to.equal('Invalid request line "+,1,1\\n+,2,2" (expected one line, without "\\n")');
       expect(server.accepted).to.equal(0);
     });
@@ -471,7 +475,7 @@ describe('createTcpClient', () => {
           answered += 1;
           expect(value).to.equal(answer(lines[i] as string));
         } else {
-          expect(error).to.satisfy((e: unknown) => e instanceof RxnetProtocolError || (e instanceof RxnetConnectionError && isTransientError(e)));
+          expect(error).to.satisfy((e: unknown) => e instanceof RxnetProtocolError || e instanceof RxnetOutOfStepError || (e instanceof RxnetConnectionError && isTransientError(e)));
         }
       });
       expect(answered).to.be.greaterThan(50);

@@ -5,6 +5,10 @@ import type { RxnetError } from '../../lib/errors.js';
 import { ERR_RXNET_CONNECTION, ERR_RXNET_TIMEOUT, RxnetConnectionError, RxnetTimeoutError, isTransientError } from '../../lib/errors.js';
 import { RecentPorts } from '../../lib/client/RecentPorts.js';
 import { udpRequest } from '../../lib/client/udpRequest.js';
+import { CALC_DATAGRAM_CODEC, calcReplyOf } from '../../lib/client/calcClientCodecs.js';
+
+/** What the calc client gives udpRequest: its bare-line datagrams and its reply check. */
+const CALC = { codec: CALC_DATAGRAM_CODEC, reply: calcReplyOf } as const;
 import { startServer } from '../../lib/server/startServer.js';
 import { closedUdpPort, openUdpSockets, seededRandom, sleep, startUdpPeer, udpSocketsSettleTo, closeAllPeers } from '../helpers/udpPeer.js';
 import { seedAnswer, startFakeSeedServer } from '../helpers/fakeSeedServer.js';
@@ -53,20 +57,20 @@ describe('udpRequest', () => {
 
   it('emits the reply of an rxnet UDP server and completes', async () => {
     await using server = await startServer({ transport: 'udp', port: 0 });
-    const replies = await lastValueFrom(udpRequest('*,6,7', { port: server.address.port, retry: { initial: 200 } }).pipe(toArray()));
+    const replies = await lastValueFrom(udpRequest('*,6,7', { ...CALC, port: server.address.port, retry: { initial: 200 } }).pipe(toArray()));
     expect(replies).to.deep.equal([{ code: 200, value: 42, text: '200,42' }]);
   });
 
   it('gets 300,-1 for an invalid request, as an answer', async () => {
     await using server = await startServer({ transport: 'udp', port: 0 });
-    const reply = await firstValueFrom(udpRequest('/,1,0', { port: server.address.port, retry: { initial: 200 } }));
+    const reply = await firstValueFrom(udpRequest('/,1,0', { ...CALC, port: server.address.port, retry: { initial: 200 } }));
     expect(reply).to.deep.equal({ code: 300, value: -1, text: '300,-1' });
   });
 
   it('works against the original seed server (bare request, reply without newline)', async () => {
     const seed = await startFakeSeedServer('udp');
     try {
-      const reply = await firstValueFrom(udpRequest('+,1,1', { port: seed.port, retry: { initial: 200 } }));
+      const reply = await firstValueFrom(udpRequest('+,1,1', { ...CALC, port: seed.port, retry: { initial: 200 } }));
       expect(reply.text).to.equal('200,2');
       expect(seed.requests).to.deep.equal(['+,1,1']);
     } finally {
@@ -87,7 +91,7 @@ describe('udpRequest', () => {
     function start(port: number, retry: object): { outcome: Outcome; sentAt: number[] } {
       const sentAt: number[] = [];
       const t0 = Date.now();
-      const outcome = track(firstValueFrom(udpRequest('+,1,1', { port, retry, onSend: () => sentAt.push(Date.now() - t0) })));
+      const outcome = track(firstValueFrom(udpRequest('+,1,1', { ...CALC, port, retry, onSend: () => sentAt.push(Date.now() - t0) })));
       return { outcome, sentAt };
     }
 
@@ -129,7 +133,7 @@ describe('udpRequest', () => {
       const baseline = openUdpSockets();
       const peer = await startUdpPeer();
       const sentAt: number[] = [];
-      const subscription = udpRequest('+,1,1', { port: peer.port, retry: { initial: 40, max: 1000 }, onSend: () => sentAt.push(Date.now()) }).subscribe();
+      const subscription = udpRequest('+,1,1', { ...CALC, port: peer.port, retry: { initial: 40, max: 1000 }, onSend: () => sentAt.push(Date.now()) }).subscribe();
       await ioUntil(() => sentAt.length === 1, 'the first copy');
       await clock.tickAsync(40);
       expect(sentAt).to.have.length(2);
@@ -144,7 +148,7 @@ describe('udpRequest', () => {
     it('takes a late reply to an earlier copy of the same request as its answer, and sends nothing after it', async () => {
       const peer = await startUdpPeer();
       const sentAt: number[] = [];
-      const outcome = track(firstValueFrom(udpRequest('+,2,3', { port: peer.port, retry: { initial: 50, max: 400 }, onSend: () => sentAt.push(Date.now()) })));
+      const outcome = track(firstValueFrom(udpRequest('+,2,3', { ...CALC, port: peer.port, retry: { initial: 50, max: 400 }, onSend: () => sentAt.push(Date.now()) })));
       await ioUntil(() => peer.received.length === 1, 'copy 1 at the peer');
       await clock.tickAsync(50);
       await ioUntil(() => peer.received.length === 2, 'copy 2 at the peer');
@@ -187,7 +191,7 @@ describe('udpRequest', () => {
   describe('against a silent peer, on real timers (a smoke test)', () => {
     it('gives up after its attempts with an RxnetTimeoutError', async () => {
       const peer = await startUdpPeer();
-      const err = await errorOf(firstValueFrom(udpRequest('+,1,1', { port: peer.port, retry: { initial: 20, max: 40 } })));
+      const err = await errorOf(firstValueFrom(udpRequest('+,1,1', { ...CALC, port: peer.port, retry: { initial: 20, max: 40 } })));
       expect(err).to.be.an.instanceOf(RxnetTimeoutError);
       expect((err as RxnetTimeoutError).info.attempts).to.equal(2);
       expect(err.message).to.match(/^Timed out after 2 attempts in \d+ ms$/);
@@ -202,7 +206,7 @@ describe('udpRequest', () => {
         for (const junk of ['', 'hello', '200,', '200,abc', '400,1', '300,-2']) self.send(junk, d.from);
         for (let i = 0; i < 3; i += 1) self.send('200,7\n', d.from);
       });
-      const replies = await lastValueFrom(udpRequest('+,3,4', { port: peer.port, retry: { initial: 200 } }).pipe(toArray()));
+      const replies = await lastValueFrom(udpRequest('+,3,4', { ...CALC, port: peer.port, retry: { initial: 200 } }).pipe(toArray()));
       expect(replies).to.deep.equal([{ code: 200, value: 7, text: '200,7' }]);
       await peer.close();
     });
@@ -210,7 +214,7 @@ describe('udpRequest', () => {
     it('ignores a reply sent from another port than the server\'s', async () => {
       const other = await startUdpPeer();
       const peer = await startUdpPeer((d) => other.send(seedAnswer(d.text), d.from));
-      const err = await errorOf(firstValueFrom(udpRequest('+,1,1', { port: peer.port, retry: { initial: 40, max: 80 } })));
+      const err = await errorOf(firstValueFrom(udpRequest('+,1,1', { ...CALC, port: peer.port, retry: { initial: 40, max: 80 } })));
       expect(err).to.be.an.instanceOf(RxnetTimeoutError);
       expect(peer.received).to.have.length(2);
       await peer.close();
@@ -227,9 +231,9 @@ describe('udpRequest', () => {
         if (d.text === '+,2,2') setTimeout(() => self.send(seedAnswer(d.text), d.from), 80);
       });
       const recentPorts = new RecentPorts();
-      const a = await errorOf(firstValueFrom(udpRequest('+,1,1', { port: peer.port, retry: { initial: 30, max: 60 }, recentPorts })));
+      const a = await errorOf(firstValueFrom(udpRequest('+,1,1', { ...CALC, port: peer.port, retry: { initial: 30, max: 60 }, recentPorts })));
       expect(a).to.be.an.instanceOf(RxnetTimeoutError);
-      const b = await firstValueFrom(udpRequest('+,2,2', { port: peer.port, retry: { initial: 200 }, recentPorts }));
+      const b = await firstValueFrom(udpRequest('+,2,2', { ...CALC, port: peer.port, retry: { initial: 200 }, recentPorts }));
       expect(b.text).to.equal('200,4');
       const portsOfA = new Set(peer.received.filter((r) => r.text === '+,1,1').map((r) => r.from.port));
       const portsOfB = new Set(peer.received.filter((r) => r.text === '+,2,2').map((r) => r.from.port));
@@ -245,7 +249,7 @@ describe('udpRequest', () => {
       has.onFirstCall().returns(true).onSecondCall().returns(true).returns(false);
       let opened = 0;
       const reply = await firstValueFrom(
-        udpRequest('+,1,1', { port: peer.port, recentPorts, retry: { initial: 200 }, onSocketOpened: () => (opened += 1) }),
+        udpRequest('+,1,1', { ...CALC, port: peer.port, recentPorts, retry: { initial: 200 }, onSocketOpened: () => (opened += 1) }),
       );
       expect(reply.text).to.equal('200,2');
       expect(opened).to.equal(3);
@@ -258,7 +262,7 @@ describe('udpRequest', () => {
 
   describe('errors', () => {
     it('fails with a final RxnetConnectionError for a port it cannot send to', async () => {
-      const err = await errorOf(firstValueFrom(udpRequest('+,1,1', { port: 0 })));
+      const err = await errorOf(firstValueFrom(udpRequest('+,1,1', { ...CALC, port: 0 })));
       expect(err).to.be.an.instanceOf(RxnetConnectionError);
       expect((err as RxnetConnectionError).info.final).to.equal(true);
       expect(err.message).to.match(/^Cannot reach udp:\/\/127\.0\.0\.1:0: /);
@@ -276,7 +280,7 @@ describe('udpRequest', () => {
         from(Array.from({ length: REQUESTS }, (_, i) => i)).pipe(
           mergeMap(
             (i) =>
-              udpRequest(`+,${i},1`, { port, retry, onSend: () => (copies += 1) }).pipe(
+              udpRequest(`+,${i},1`, { ...CALC, port, retry, onSend: () => (copies += 1) }).pipe(
                 map((reply) => {
                   if (reply.value !== i + 1) wrong += 1;
                   return true;
