@@ -17,6 +17,8 @@ export interface BenchServerOptions {
   readonly port: number;
   /** The longest request line / datagram, bytes. Defaults to 4096. */
   readonly maxLineLength: number;
+  /** UDP: the socket's receive buffer (SO_RCVBUF), bytes. Defaults to the kernel's. */
+  readonly recvBufferSize?: number;
 }
 
 /** A bench server running in this process. */
@@ -38,6 +40,7 @@ export function parseServerArgs(argv: readonly string[]): BenchServerOptions & {
       port: { type: 'string', default: '9000' },
       'max-line-length': { type: 'string', default: '4096' },
       workers: { type: 'string', default: '1' },
+      'recv-buffer-size': { type: 'string' },
     },
   });
   if (values.tcp === true && values.udp === true) throw new Error('--tcp and --udp cannot be used together');
@@ -51,6 +54,7 @@ export function parseServerArgs(argv: readonly string[]): BenchServerOptions & {
     port: integer('port', values.port, 0, 65535),
     maxLineLength: integer('max-line-length', values['max-line-length'], 1024, 1 << 24),
     workers: integer('workers', values.workers, 1, 64),
+    ...(values['recv-buffer-size'] === undefined ? {} : { recvBufferSize: integer('recv-buffer-size', values['recv-buffer-size'], 1, 1 << 30) }),
   };
 }
 
@@ -89,7 +93,7 @@ export function listenTcpServer(options: BenchServerOptions, serve: (socket: Soc
  * Example: `await bindUdpServer(options, (socket, message, from) => socket.send(message, from.port, from.address))`
  */
 export function bindUdpServer(options: BenchServerOptions, onMessage: (socket: UdpSocket, message: Buffer, from: RemoteInfo) => void): Promise<BenchServer> {
-  const socket = createSocket({ type: isIPv6(options.host) ? 'udp6' : 'udp4' });
+  const socket = createSocket({ type: isIPv6(options.host) ? 'udp6' : 'udp4', ...(options.recvBufferSize === undefined ? {} : { recvBufferSize: options.recvBufferSize }) });
   socket.on('message', (message, from) => onMessage(socket, message, from));
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => (closing ??= new Promise<void>((resolve) => socket.close(() => resolve())));

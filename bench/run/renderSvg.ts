@@ -4,7 +4,7 @@ import type { BenchReport, ScenarioResult } from './results.js';
 import { SERVER_KINDS, SERVER_LABELS, YARDSTICK, type ServerKind } from './servers.js';
 
 const WIDTH = 960;
-const COLORS: Readonly<Record<ServerKind, string>> = { rxnet: '#2f6fd6', plain: '#9a9a9a', reusing: '#e0a040', user: '#3a9a5a' };
+const COLORS: Readonly<Record<ServerKind, string>> = { rxnet: '#2f6fd6', plain: '#9a9a9a', plainBuffered: '#c8c8c8', reusing: '#e0a040', user: '#3a9a5a' };
 const FONT = 'font-family="system-ui, sans-serif"';
 
 const esc = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -37,7 +37,7 @@ export const SCENARIOS: readonly Scenario[] = [
     rateOf: { scenario: 'tcp-c64-w32', fraction: 0.5 },
   },
   { id: 'udp-w1', title: 'UDP 1 socket x 1', transport: 'udp', connections: 1, window: 1, servers: PAIR },
-  { id: 'udp-s16-w32', title: 'UDP 16 sockets x 32', transport: 'udp', connections: 16, window: 32, servers: WITH_REUSING },
+  { id: 'udp-s16-w32', title: 'UDP 16 sockets x 32', transport: 'udp', connections: 16, window: 32, servers: ['rxnet', 'reusing', 'plain', 'plainBuffered'] },
   {
     id: 'udp-half-load',
     title: 'UDP 16x32 at 50% load',

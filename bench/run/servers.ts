@@ -1,6 +1,7 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_RECV_BUFFER_SIZE } from '../../lib/index.js';
 import { startChild, stopChild, waitForLine } from './children.js';
 
 /**
@@ -9,7 +10,7 @@ import { startChild, stopChild, waitForLine } from './children.js';
  * old baseline reusing rxnet's pure functions (bench/baselineServer.ts); a user's own RxJS
  * pipeline on `serveTcp` (bench/userPipelineServer.ts, TCP only).
  */
-export const SERVER_KINDS = ['rxnet', 'plain', 'reusing', 'user'] as const;
+export const SERVER_KINDS = ['rxnet', 'plain', 'plainBuffered', 'reusing', 'user'] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
 
 /** The server every ratio is taken against. */
@@ -19,6 +20,7 @@ export const YARDSTICK: ServerKind = 'plain';
 export const SERVER_LABELS: Readonly<Record<ServerKind, string>> = {
   rxnet: 'rxnet',
   plain: 'plain node',
+  plainBuffered: 'plain, 4 MiB buf',
   reusing: 'reusing fns',
   user: 'user pipeline',
 };
@@ -26,6 +28,7 @@ export const SERVER_LABELS: Readonly<Record<ServerKind, string>> = {
 /** The bench's own server scripts, under dist/bench/. */
 const SCRIPTS: Readonly<Record<Exclude<ServerKind, 'rxnet'>, string>> = {
   plain: 'plainNodeServer.js',
+  plainBuffered: 'plainNodeServer.js',
   reusing: 'baselineServer.js',
   user: 'userPipelineServer.js',
 };
@@ -108,6 +111,9 @@ export function serverCommand(spec: ServerSpec): string[] {
         ? join(compared, 'cli', 'server.js')
         : join(REPO_ROOT, 'dist', 'bench', SCRIPTS[spec.kind]);
   const args = [`--${spec.transport}`, '--host', '127.0.0.1', '--port', '0', ...(spec.extraArgs ?? [])];
+  // The plain server with rxnet's default UDP receive buffer: the yardstick of UDP latency at
+  // saturation, where the buffer (not the code) decides how many datagrams queue (docs/performance.md).
+  if (spec.kind === 'plainBuffered' && spec.transport === 'udp') args.push('--recv-buffer-size', String(DEFAULT_RECV_BUFFER_SIZE));
   const rxnetRoot = spec.kind === 'rxnet' ? (spec.rxnetRoot ?? REPO_ROOT) : compared;
   if (rxnetRoot !== undefined && spec.liftLimits !== undefined) args.push(...benchLimitArgs(rxnetRoot, spec.transport, spec.liftLimits));
   if (rxnetRoot !== undefined && spec.metrics === true && rxnetHelp(rxnetRoot).includes('--metrics-port')) args.push('--metrics-port', '0');

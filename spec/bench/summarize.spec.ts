@@ -86,6 +86,21 @@ describe('bench summaries', () => {
     });
   });
 
+  describe('the UDP p99 target', () => {
+    const udp = (p99: number, bufferedP99: number, lost = 0) =>
+      scenarioResult(scenario('udp-s16-w32'), 0, {
+        rxnet: [{ ...sample(100_000, 99, 40), latency: { ...sample(100_000, 99, 40).latency, p99 } }],
+        plain: [{ ...sample(100_000, 70, 40), lost }],
+        plainBuffered: [{ ...sample(100_000, 99, 40), latency: { ...sample(100_000, 99, 40).latency, p99: bufferedP99 } }],
+      });
+    const p99Target = (result: ReturnType<typeof udp>) => checkTargets([result], undefined).find((t) => t.name.startsWith('UDP p99'));
+
+    it('is judged against plain Node with the same receive buffer, not the default one', () => {
+      expect(p99Target(udp(5000, 4500, 12_000))).to.deep.equal({ name: 'UDP p99 at 16x32, same buffer', goal: '<= 1.30x', measured: '1.11x', met: true });
+      expect(p99Target(udp(7000, 4500))).to.include({ measured: '1.56x', met: false });
+    });
+  });
+
   describe('loadCommand', () => {
     const target = { host: '127.0.0.1', port: 9000, serverPids: [12, 13] };
 
