@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * `npm run mutate`: StrykerJS over the pure layers (lib/protocol, lib/operators, lib/framing),
- * killed by their fast specs (spec/protocol, spec/framing, spec/operators, spec/property).
+ * `npm run mutate`: StrykerJS over the pure layers (lib/calc/protocol, lib/calc/operators, lib/operators, lib/framing),
+ * killed by their fast specs (spec/calc/protocol, spec/calc/operators, spec/framing, spec/operators, spec/property).
  * Not part of `npm test`. See docs/reliability.md for the figures and the surviving mutants.
  *
  * Stryker works in a sandbox copy (never in the working tree): it writes every mutant into the
@@ -23,11 +23,12 @@ process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --require ${JSON.s
 export default {
   testRunner: 'mocha',
   plugins: ['@stryker-mutator/mocha-runner'],
-  mutate: ['lib/protocol/**/*.ts', 'lib/operators/**/*.ts', 'lib/framing/**/*.ts'],
+  mutate: ['lib/calc/protocol/**/*.ts', 'lib/calc/operators/**/*.ts', 'lib/operators/**/*.ts', 'lib/framing/**/*.ts'],
   buildCommand: 'tsc -p stryker.tsconfig.json',
   mochaOptions: {
     spec: [
-      'dist/spec/protocol/**/*.spec.js',
+      'dist/spec/calc/protocol/**/*.spec.js',
+      'dist/spec/calc/operators/**/*.spec.js',
       'dist/spec/framing/**/*.spec.js',
       'dist/spec/operators/**/*.spec.js',
       'dist/spec/property/**/*.spec.js',

@@ -3,6 +3,9 @@
  * This barrel is the whole public API; everything else under lib/ is internal.
  */
 
+// --- Calc: the calc protocol, its operators, pipeline, server and client (also the `rxnet/calc` entry, lib/calc/index.ts) ---
+export * from './calc/index.js';
+
 // --- Errors: match on err.code ---
 export {
   RxnetError,
@@ -26,18 +29,8 @@ export {
 } from './errors.js';
 export type { RxnetErrorCode, InvalidOptionInfo, TimeoutInfo, ConnectionInfo, ProtocolInfo, ClosedInfo } from './errors.js';
 
-// --- Protocol: pure values and functions of the calc protocol ---
-export { OPERATORS, CODE_OK, CODE_ERROR } from './protocol/types.js';
-export type { Operator, CalcRequest, CalcFailure, ParsedRequest, CalcOutcome, CalcReply } from './protocol/types.js';
-export { requestSchema } from './protocol/requestSchema.js';
-export { parseRequest } from './protocol/parseRequest.js';
-export { evaluateRequest } from './protocol/evaluateRequest.js';
-export { encodeOutcome, formatNumber, ERROR_REPLY } from './protocol/encodeOutcome.js';
-export { encodeRequest } from './protocol/encodeRequest.js';
-export { parseReply, type ParsedReply } from './protocol/parseReply.js';
-
 // --- Framing: bytes to messages, protocol-agnostic ---
-export { isOverlong, DEFAULT_MAX_LINE_LENGTH, MIN_MAX_LINE_LENGTH } from './framing/Frame.js';
+export { isOverlong, DEFAULT_MAX_LINE_LENGTH } from './framing/Frame.js';
 export type { Frame, OverlongFrame } from './framing/Frame.js';
 export { LineDecoder } from './framing/LineDecoder.js';
 export { decodeMessage } from './framing/decodeMessage.js';
@@ -45,11 +38,8 @@ export { decodeMessage } from './framing/decodeMessage.js';
 // --- Operators ---
 export { splitLines } from './operators/splitLines.js';
 export { splitMessages } from './operators/splitMessages.js';
-export { parse } from './operators/parse.js';
-export { evaluate } from './operators/evaluate.js';
 export { randomDrop } from './operators/randomDrop.js';
 export { randomCut } from './operators/randomCut.js';
-export { encode } from './operators/encode.js';
 
 // --- Transports: the registry of what each one is, and sockets as observables ---
 export {
@@ -79,18 +69,10 @@ export { bindUdp, type BindUdpOptions, type Datagram } from './transport/bindUdp
 export { formatAddress, formatHostPort, type SocketAddress } from './transport/SocketAddress.js';
 
 // --- Server ---
-export { calcPipeline, type CalcPipelineOptions } from './server/calcPipeline.js';
 export { serveTcp, type ServeTcpOptions } from './server/serveTcp.js';
 export { serveUdp, type ServeUdpOptions } from './server/serveUdp.js';
-export { startServer, type RunningServer, type ServerHooks, type CloseOptions } from './server/startServer.js';
 export { ServerStats, type ServerStatsSnapshot } from './server/ServerStats.js';
-
-export {
-  SERVER_DEFAULTS,
-  FRAMINGS,
-  type ServerOptions,
-  type Framing,
-} from './server/serverOptions.js';
+export { FRAMINGS, type Framing } from './server/Framing.js';
 
 // --- Discovery: SSDP announce and discover (HTTP-over-UDP on a multicast group) ---
 export { SSDP_GROUP, SSDP_PORT, RXNET_SERVICE_TYPE } from './discovery/SsdpMessage.js';
@@ -130,22 +112,13 @@ export {
   type ConnectionState,
 } from './client/ConnectionState.js';
 export { RECONNECT_DEFAULTS, reconnectBackoff, replacementBackoff } from './client/reconnectDelay.js';
-export { CALC_CLIENT_RECONNECT } from './client/calcOverTcp.js';
 
-// --- Client: retry policy, UDP, calc client ---
+// --- Client: retry policy, UDP ---
 export { retryWithBackoff } from './operators/retryWithBackoff.js';
 export { RETRY_DEFAULTS, type RetryPolicy } from './operators/retryPolicy.js';
 export { backoffDelay, withJitter, type BackoffOptions } from './timing/backoffDelay.js';
 export { openUdp, type OpenUdpOptions, type UdpClientSocket } from './transport/openUdp.js';
 export { udpRequest, type UdpRequestOptions } from './client/udpRequest.js';
-export { createCalcClient, type CalcClient } from './client/calcClient.js';
-export {
-  CALC_CLIENT_DEFAULTS,
-  CALC_CLIENT_TRANSPORTS,
-  type CalcClientOptions,
-  type CalcClientInput,
-  type CalcClientTransport,
-} from './client/calcClientOptions.js';
 
 // --- Policies: backoff, circuit breaker, retry budget and throttle, hedging, bulkhead (docs/policies.md) ---
 export {
@@ -278,7 +251,6 @@ export { wireLogger, type WireLogger } from './observability/wireLogger.js';
 // Issue 12: the fused fast path (a pipeline's synchronous per-frame step) and the UDP receive buffer.
 export { CUT, DROP, FUSED_STEP, fusedStepOf, withFusedStep, type FusedPipeline, type FusedStep } from './server/fusedStep.js';
 export { DEFAULT_RECV_BUFFER_SIZE } from './transport/bindUdp.js';
-export { matchRequest } from './protocol/parseRequest.js';
 export { wiretapConnection, wiretapDatagram, type WiretapSettings } from './server/wiretapConnection.js';
 // Issue 13: any protocol on the server and the clients: a codec, the generic request/response client, their errors.
 export {

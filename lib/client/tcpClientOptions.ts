@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { RxnetInvalidOptionError } from '../errors.js';
-import { MIN_MAX_LINE_LENGTH } from '../framing/Frame.js';
 import { WIRETAP_FORMATS } from '../observability/wiretap.js';
 import type { WiretapSettings } from '../observability/wireLogger.js';
 import { validateOptions } from '../options/validateOptions.js';
@@ -44,7 +43,7 @@ export interface TcpClientOptions extends EndpointOptions {
    * above 0. Ignored in `line` framing. Defaults to 20 ms.
    */
   readonly replyGap: number;
-  /** The longest reply, in bytes, without its newline. Defaults to 1024. */
+  /** The longest reply, in bytes, without its newline: 1 to 16 MiB (the calc client asks at least 1024). Defaults to 1024. */
   readonly maxReplyLength: number;
   /**
    * The reconnect schedule. Defaults to RECONNECT_DEFAULTS, gRPC's connection backoff:
@@ -115,7 +114,7 @@ const clientSchema = z
     connectTimeout: milliseconds(1),
     framing: z.enum(REPLY_FRAMINGS, allows('line or chunk')),
     replyGap: milliseconds(0),
-    maxReplyLength: integer(MIN_MAX_LINE_LENGTH, 1 << 24),
+    maxReplyLength: integer(1, 1 << 24),
     reconnect: z.custom<ReconnectOptions>((value) => typeof value === 'object' && value !== null, allows('an object')),
     isReply: z.custom<(text: string) => boolean>((value) => typeof value === 'function', allows('a function of the reply text')),
     wiretap: wiretapSchema.optional(),

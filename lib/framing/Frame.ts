@@ -30,8 +30,5 @@ export function overlong(limit: number): OverlongFrame {
 /** The default maximum message length, in bytes, without its terminator. */
 export const DEFAULT_MAX_LINE_LENGTH = 4096;
 
-/** The smallest maximum a framer accepts. */
-export const MIN_MAX_LINE_LENGTH = 1024;
-
 /** The default maximum frame length of the binary framings (delimiter, length-field), in bytes. */
 export const DEFAULT_MAX_FRAME_LENGTH = 65536;

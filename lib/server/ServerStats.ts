@@ -6,7 +6,7 @@ export interface ServerStatsSnapshot {
   readonly requests: number;
   /** Replies sent. */
   readonly replies: number;
-  /** Replies that were `300,-1` (invalid request or arithmetic error). */
+  /** Requests the protocol judged invalid: the pipeline counts them (calcPipeline: each `300,-1` reply, a bad request or an arithmetic error). */
   readonly invalid: number;
   /** Requests left unanswered by the configured random drop (on TCP: the request that cut the connection; what followed it is never read). */
   readonly dropped: number;

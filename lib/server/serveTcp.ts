@@ -12,7 +12,7 @@ import { countConnection, servedUntilClosed, stoppedReading } from './connection
 import { fusedStepOf } from './fusedStep.js';
 import { wiretapConnection, type WiretapSettings } from './wiretapConnection.js';
 import { serveFused, type FrameDecoder } from './serveFused.js';
-import type { Framing } from './serverOptions.js';
+import type { Framing } from './Framing.js';
 import { ServerStats } from './ServerStats.js';
 import { StopRegistry } from './StopRegistry.js';
 

@@ -8,14 +8,41 @@ import ts from 'typescript';
  * `sourceFiles` and `checkTree`, which read the tree.
  */
 
-/** The layers of lib/, lowest first. `errors` is lib/errors.ts; `index` is lib/index.ts, the public barrel. */
-export const LIB_LAYERS = ['errors', 'protocol', 'framing', 'codec', 'timing', 'options', 'stats', 'observability', 'policies', 'operators', 'transport', 'server', 'client', 'discovery', 'proxy', 'index'] as const;
+/**
+ * The layers of lib/, lowest first. `errors` is lib/errors.ts; `index` is lib/index.ts, the public
+ * barrel. The generic toolkit comes first; `calc/*` is the calc protocol on top of it (lib/calc/,
+ * one layer per sub-folder), and `calc` is lib/calc/index.ts, the `rxnet/calc` entry.
+ */
+export const LIB_LAYERS = [
+  'errors',
+  'framing',
+  'codec',
+  'timing',
+  'options',
+  'stats',
+  'observability',
+  'policies',
+  'operators',
+  'transport',
+  'server',
+  'client',
+  'discovery',
+  'proxy',
+  'calc/protocol',
+  'calc/operators',
+  'calc/server',
+  'calc/client',
+  'calc',
+  'index',
+] as const;
 export type LibLayer = (typeof LIB_LAYERS)[number];
 
-/** What each lib/ layer may import from lib/ (itself always included). */
+/** The generic layers a server or a client is built on. */
+const BELOW_SERVER_AND_CLIENT = ['errors', 'framing', 'codec', 'timing', 'options', 'stats', 'observability', 'policies', 'operators', 'transport'] as const;
+
+/** What each lib/ layer may import from lib/ (itself always included). No generic layer may import a `calc*` one. */
 export const MAY_IMPORT: Readonly<Record<LibLayer, readonly LibLayer[]>> = {
   errors: [],
-  protocol: ['errors'],
   framing: ['errors'],
   codec: ['errors', 'framing'],
   timing: ['errors'],
@@ -23,19 +50,23 @@ export const MAY_IMPORT: Readonly<Record<LibLayer, readonly LibLayer[]>> = {
   stats: ['errors'],
   observability: ['errors'],
   policies: ['errors', 'timing'],
-  operators: ['errors', 'protocol', 'framing', 'timing', 'options', 'stats', 'policies'],
+  operators: ['errors', 'framing', 'timing', 'options', 'stats', 'policies'],
   transport: ['errors', 'framing', 'timing', 'options', 'stats', 'operators'],
-  server: ['errors', 'protocol', 'framing', 'codec', 'timing', 'options', 'stats', 'observability', 'policies', 'operators', 'transport'],
-  client: ['errors', 'protocol', 'framing', 'codec', 'timing', 'options', 'stats', 'observability', 'policies', 'operators', 'transport'],
+  server: [...BELOW_SERVER_AND_CLIENT],
+  client: [...BELOW_SERVER_AND_CLIENT],
   discovery: ['errors', 'framing', 'timing', 'options', 'stats', 'operators', 'transport'],
   proxy: ['errors', 'framing', 'timing', 'options', 'stats', 'observability', 'operators', 'transport'],
-  index: ['errors', 'protocol', 'framing', 'codec', 'timing', 'options', 'stats', 'observability', 'policies', 'operators', 'transport', 'server', 'client', 'discovery', 'proxy'],
+  'calc/protocol': ['errors'],
+  'calc/operators': ['errors', 'framing', 'calc/protocol'],
+  'calc/server': [...BELOW_SERVER_AND_CLIENT, 'server', 'calc/protocol', 'calc/operators'],
+  'calc/client': [...BELOW_SERVER_AND_CLIENT, 'client', 'calc/protocol'],
+  calc: ['calc/protocol', 'calc/operators', 'calc/server', 'calc/client'],
+  index: LIB_LAYERS.filter((layer) => layer !== 'index'),
 };
 
 /** The packages each lib/ layer may import (`node:*` means any Node builtin). */
 export const MAY_USE: Readonly<Record<LibLayer, readonly string[]>> = {
   errors: [],
-  protocol: ['zod'],
   framing: ['node:buffer'],
   codec: ['rxjs'],
   timing: [],
@@ -49,8 +80,27 @@ export const MAY_USE: Readonly<Record<LibLayer, readonly string[]>> = {
   client: ['rxjs', 'zod', 'node:*'],
   discovery: ['rxjs', 'zod', 'node:*'],
   proxy: ['rxjs', 'zod', 'node:*', 'prom-client'],
+  'calc/protocol': ['zod'],
+  'calc/operators': ['rxjs'],
+  'calc/server': ['rxjs', 'zod', 'node:*'],
+  'calc/client': ['rxjs', 'zod', 'node:*'],
+  calc: [],
   index: [],
 };
+
+/** The entry points a user imports: `rxnet` (lib/index.ts) and `rxnet/calc` (lib/calc/index.ts). */
+export const ENTRY_POINTS: readonly string[] = ['lib/index.ts', 'lib/calc/index.ts'];
+
+/** True for the calc protocol's layers (lib/calc/...). */
+function isCalc(layer: LibLayer): boolean {
+  return layer === 'calc' || layer.startsWith('calc/');
+}
+
+/** How a layer is named in a message: `lib/errors.ts`, `lib/calc/index.ts`, `lib/server/`. */
+function pathOf(layer: LibLayer): string {
+  if (layer === 'errors' || layer === 'index') return `lib/${layer}.ts`;
+  return layer === 'calc' ? 'lib/calc/index.ts' : `lib/${layer}/`;
+}
 
 /** The directories checked, relative to the repository root. */
 export const CHECKED_DIRS = ['lib', 'cli/src', 'examples', 'bench'] as const;
@@ -86,9 +136,11 @@ export function importsOf(file: string, source: string): ImportEdge[] {
 export function layerOf(path: string): LibLayer | undefined {
   if (path === 'lib/errors.ts') return 'errors';
   if (path === 'lib/index.ts') return 'index';
-  const match = /^lib\/([^/]+)\//.exec(path);
+  if (path === 'lib/calc/index.ts') return 'calc';
+  const match = /^lib\/(calc\/[^/]+|[^/]+)\//.exec(path);
   const layer = match?.[1];
-  return LIB_LAYERS.find((known) => known === layer);
+  // lib/calc/ holds its index.ts and its sub-folders only: a loose file there belongs to no layer.
+  return layer === 'calc' ? undefined : LIB_LAYERS.find((known) => known === layer);
 }
 
 const BUILTINS = new Set(builtinModules);
@@ -116,9 +168,9 @@ export function checkEdge(edge: ImportEdge): Violation[] {
     const ok = allowed.includes(pkg) || (pkg.startsWith('node:') && allowed.includes('node:*'));
     if (!ok) {
       broken(
-        from === 'protocol' || from === 'framing'
+        from === 'calc/protocol' || from === 'framing'
           ? `lib/${from}/ is pure: no rxjs and no sockets (node:net, node:dgram...); it may import ${allowed.join(', ') || 'no package'}`
-          : `lib/${from === 'errors' || from === 'index' ? `${from}.ts` : `${from}/`} may import ${allowed.join(', ') || 'no package'}, not ${pkg}`,
+          : `${pathOf(from)} may import ${allowed.join(', ') || 'no package'}, not ${pkg}`,
       );
     }
     return found;
@@ -127,11 +179,11 @@ export function checkEdge(edge: ImportEdge): Violation[] {
   const to = layerOf(edge.target);
   if (!inLib) {
     const home = CHECKED_DIRS.find((dir) => edge.file.startsWith(`${dir}/`));
-    if (edge.target.startsWith('lib/') && edge.target !== 'lib/index.ts') {
-      broken(`${home ?? edge.file}/ imports only lib/index.ts from lib/, as a user would`);
+    if (edge.target.startsWith('lib/') && !ENTRY_POINTS.includes(edge.target)) {
+      broken(`${home ?? edge.file}/ imports only lib/index.ts or lib/calc/index.ts from lib/, as a user would`);
     }
     if (edge.target.startsWith('spec/') || (home !== undefined && home !== 'lib' && !edge.target.startsWith(`${home}/`) && !edge.target.startsWith('lib/'))) {
-      broken(`${home ?? edge.file}/ imports only its own files and lib/index.ts`);
+      broken(`${home ?? edge.file}/ imports only its own files and lib/index.ts or lib/calc/index.ts`);
     }
     return found;
   }
@@ -141,12 +193,15 @@ export function checkEdge(edge: ImportEdge): Violation[] {
     return found;
   }
   if (to === undefined || to === from) return found;
-  if ((from === 'server' && to === 'client') || (from === 'client' && to === 'server')) {
+  const sides = new Set([from, to]);
+  if (sides.has('server') && sides.has('client')) {
     broken('lib/server/ and lib/client/ never import each other');
-  } else if (from === 'transport' && to === 'protocol') {
-    broken('lib/transport/ moves bytes and imports nothing of lib/protocol/');
+  } else if (sides.has('calc/server') && sides.has('calc/client')) {
+    broken('lib/calc/server/ and lib/calc/client/ never import each other');
+  } else if (isCalc(to) && !isCalc(from) && from !== 'index') {
+    broken(`${pathOf(from)} is generic and imports nothing of lib/calc/: calc is one protocol on top`);
   } else if (!MAY_IMPORT[from].includes(to)) {
-    broken(`lib/${from === 'errors' || from === 'index' ? `${from}.ts` : `${from}/`} may import ${MAY_IMPORT[from].join(', ') || 'nothing'}, not ${to}`);
+    broken(`${pathOf(from)} may import ${MAY_IMPORT[from].join(', ') || 'nothing'}, not ${to}`);
   }
   return found;
 }
@@ -169,7 +224,7 @@ export function treeImports(root: string): ImportEdge[] {
   return CHECKED_DIRS.flatMap((dir) => sourceFiles(root, dir)).flatMap((file) => importsOf(file, readFileSync(join(root, file), 'utf8')));
 }
 
-/** One line per violation: `lib/transport/x.ts imports '../protocol/y.js': <rule>`. */
+/** One line per violation: `lib/transport/x.ts imports '../calc/protocol/y.js': <rule>`. */
 export function formatViolations(violations: readonly Violation[]): string {
   return violations.map((v) => `${v.file} imports '${v.specifier}': ${v.rule}`).join('\n');
 }

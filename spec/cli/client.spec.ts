@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { startServer } from '../../lib/server/startServer.js';
+import { startServer } from '../../lib/calc/server/startServer.js';
 import { ROOT, runCli, type CliResult } from '../helpers/childProcess.js';
 import { startFakeSeedServer } from '../helpers/fakeSeedServer.js';
 import { closedUdpPort, seededRandom, startUdpPeer, type UdpPeer } from '../helpers/udpPeer.js';

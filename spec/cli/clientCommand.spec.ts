@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../cli/src/runMain.js';
 import { RxnetInvalidOptionError, RxnetTimeoutError, isTransientError, RxnetConnectionError } from '../../lib/index.js';
-import { startServer } from '../../lib/server/startServer.js';
+import { startServer } from '../../lib/calc/server/startServer.js';
 import { parseClientArgs, serverOptions, type ClientRequest } from '../../cli/src/clientCommand.js';
 import { runClient } from '../../cli/src/runClient.js';
 import { seededRandom, startUdpPeer, closeAllPeers } from '../helpers/udpPeer.js';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, type RunningServer } from '../../lib/server/startServer.js';
+import { startServer, type RunningServer } from '../../lib/calc/server/startServer.js';
 import { runCli, type CliResult } from '../helpers/childProcess.js';
 import { makeSelfSignedCert, type TestCertificate } from '../helpers/selfSignedCert.js';
 

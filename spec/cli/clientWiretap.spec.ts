@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { startServer } from '../../lib/server/startServer.js';
+import { startServer } from '../../lib/calc/server/startServer.js';
 import { parseClientArgs } from '../../cli/src/clientCommand.js';
 import { runCli } from '../helpers/childProcess.js';
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { startServer } from '../../lib/server/startServer.js';
+import { startServer } from '../../lib/calc/server/startServer.js';
 import { parseProxyArgs } from '../../cli/src/proxyCommand.js';
 import { runCli, startCli, type StartedCli } from '../helpers/childProcess.js';
 import { exchange } from '../helpers/rawTcp.js';

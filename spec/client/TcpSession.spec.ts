@@ -8,8 +8,8 @@ import {
   RxnetProtocolError,
   isTransientError,
 } from '../../lib/errors.js';
-import { parseReply } from '../../lib/protocol/parseReply.js';
-import { startServer, type RunningServer } from '../../lib/server/startServer.js';
+import { parseReply } from '../../lib/calc/protocol/parseReply.js';
+import { startServer, type RunningServer } from '../../lib/calc/server/startServer.js';
 import { connectTcp } from '../../lib/transport/connectTcp.js';
 import type { TcpConnection } from '../../lib/transport/TcpConnection.js';
 import { TcpSession } from '../../lib/client/TcpSession.js';

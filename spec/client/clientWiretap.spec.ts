@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { firstValueFrom, Subject } from 'rxjs';
 import { createCalcClient, createTcpClient, RxnetInvalidOptionError } from '../../lib/index.js';
 import { wiretapUdpSocket } from '../../lib/client/wiretapSockets.js';
-import { startServer } from '../../lib/server/startServer.js';
+import { startServer } from '../../lib/calc/server/startServer.js';
 
 const AT_ZERO = { now: () => 0 };
 

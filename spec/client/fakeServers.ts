@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { encodeOutcome } from '../../lib/protocol/encodeOutcome.js';
-import { evaluateRequest } from '../../lib/protocol/evaluateRequest.js';
-import { parseRequest } from '../../lib/protocol/parseRequest.js';
+import { encodeOutcome } from '../../lib/calc/protocol/encodeOutcome.js';
+import { evaluateRequest } from '../../lib/calc/protocol/evaluateRequest.js';
+import { parseRequest } from '../../lib/calc/protocol/parseRequest.js';
 
 /** A hand-rolled TCP server for fault tests: it does whatever `onSocket` makes each connection do. */
 export interface FakeServer {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { firstValueFrom } from 'rxjs';
 import { RxnetConnectionError, RxnetInvalidOptionError, isTransientError } from '../../lib/errors.js';
-import { createCalcClient } from '../../lib/client/calcClient.js';
+import { createCalcClient } from '../../lib/calc/client/calcClient.js';
 import { createTcpClient } from '../../lib/client/tcpClient.js';
 import { startFakeSeedServer, type FakeSeedServer } from '../helpers/fakeSeedServer.js';
 import { startSplitReplyServer, type SplitReplyServer } from '../helpers/splitReplyServer.js';

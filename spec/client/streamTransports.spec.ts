@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { firstValueFrom } from 'rxjs';
 import { RxnetConnectionError, RxnetInvalidOptionError } from '../../lib/errors.js';
-import { createCalcClient } from '../../lib/client/calcClient.js';
+import { createCalcClient } from '../../lib/calc/client/calcClient.js';
 import { createTcpClient } from '../../lib/client/tcpClient.js';
-import { startServer } from '../../lib/server/startServer.js';
+import { startServer } from '../../lib/calc/server/startServer.js';
 import { makeSelfSignedCert, type TestCertificate } from '../helpers/selfSignedCert.js';
 
 function errorOf(promise: Promise<unknown>): Promise<Error> {

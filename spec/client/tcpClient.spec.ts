@@ -11,7 +11,7 @@ import {
   RxnetProtocolError,
   isTransientError,
 } from '../../lib/errors.js';
-import { startServer, type RunningServer } from '../../lib/server/startServer.js';
+import { startServer, type RunningServer } from '../../lib/calc/server/startServer.js';
 import {
   CONNECTION_STATE_CLOSED,
   CONNECTION_STATE_CONNECTED,
@@ -21,7 +21,7 @@ import {
   CONNECTION_STATE_RECONNECTING,
   type ConnectionState,
 } from '../../lib/client/ConnectionState.js';
-import { isCalcReply } from '../../lib/client/calcClientCodecs.js';
+import { isCalcReply } from '../../lib/calc/client/calcClientCodecs.js';
 import { createTcpClient, type TcpClient } from '../../lib/client/tcpClient.js';
 import type { TcpClientInput } from '../../lib/client/tcpClientOptions.js';
 import type { TcpSessionInfo } from '../../lib/client/TcpSession.js';

@@ -5,11 +5,11 @@ import type { RxnetError } from '../../lib/errors.js';
 import { ERR_RXNET_CONNECTION, ERR_RXNET_TIMEOUT, RxnetConnectionError, RxnetTimeoutError, isTransientError } from '../../lib/errors.js';
 import { RecentPorts } from '../../lib/client/RecentPorts.js';
 import { udpRequest } from '../../lib/client/udpRequest.js';
-import { CALC_DATAGRAM_CODEC, calcReplyOf } from '../../lib/client/calcClientCodecs.js';
+import { CALC_DATAGRAM_CODEC, calcReplyOf } from '../../lib/calc/client/calcClientCodecs.js';
 
 /** What the calc client gives udpRequest: its bare-line datagrams and its reply check. */
 const CALC = { codec: CALC_DATAGRAM_CODEC, reply: calcReplyOf } as const;
-import { startServer } from '../../lib/server/startServer.js';
+import { startServer } from '../../lib/calc/server/startServer.js';
 import { closedUdpPort, openUdpSockets, seededRandom, sleep, startUdpPeer, udpSocketsSettleTo, closeAllPeers } from '../helpers/udpPeer.js';
 import { seedAnswer, startFakeSeedServer } from '../helpers/fakeSeedServer.js';
 

@@ -1,8 +1,8 @@
 import { createSocket } from 'node:dgram';
 import { createServer, type Socket } from 'node:net';
-import { encodeOutcome } from '../../lib/protocol/encodeOutcome.js';
-import { evaluateRequest } from '../../lib/protocol/evaluateRequest.js';
-import { parseRequest } from '../../lib/protocol/parseRequest.js';
+import { encodeOutcome } from '../../lib/calc/protocol/encodeOutcome.js';
+import { evaluateRequest } from '../../lib/calc/protocol/evaluateRequest.js';
+import { parseRequest } from '../../lib/calc/protocol/parseRequest.js';
 
 /**
  * A stand-in for the ORIGINAL seed server (server.py): it treats each read (TCP) or datagram

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Socket } from 'node:net';
 import { pipe, Subject, tap } from 'rxjs';
 import type { Frame } from '../../lib/framing/Frame.js';
-import { calcPipeline } from '../../lib/server/calcPipeline.js';
+import { calcPipeline } from '../../lib/calc/server/calcPipeline.js';
 import { serveTcp } from '../../lib/server/serveTcp.js';
 import { ServerStats } from '../../lib/server/ServerStats.js';
 import type { TcpConnection } from '../../lib/transport/TcpConnection.js';

@@ -15,6 +15,7 @@ interface Installed {
   readonly resolved: string;
   readonly requireType: string;
   readonly types: { readonly field: string; readonly exists: boolean; readonly exportsTypes: string };
+  readonly calc: { readonly reply: string; readonly sameAsMain: boolean; readonly resolved: string; readonly exportsTypes: string; readonly typesExist: boolean };
 }
 
 /** A user's script: imports rxnet by name (ESM), does a TCP round trip on loopback, checks require and the types. */
@@ -23,11 +24,14 @@ import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { startServer, parseRequest } from 'rxnet';
+import { startServer, parseRequest, createCalcClient as mainCalcClient } from 'rxnet';
+import { createCalcClient } from 'rxnet/calc';
+import { firstValueFrom } from 'rxjs';
 
 const require = createRequire(import.meta.url);
 const server = await startServer({ host: '127.0.0.1', port: 0 });
 let reply;
+let calcReply;
 try {
   reply = await new Promise((resolve, reject) => {
     const socket = connect({ host: '127.0.0.1', port: server.address.port });
@@ -37,6 +41,12 @@ try {
     socket.on('error', reject);
     socket.end('+,1,1\\n*,6,7\\n');
   });
+  const client = createCalcClient({ port: server.address.port });
+  try {
+    calcReply = (await firstValueFrom(client.request('-,9,2'))).text;
+  } finally {
+    await client.close();
+  }
 } finally {
   await server.close();
 }
@@ -49,6 +59,13 @@ console.log(JSON.stringify({
   resolved: require.resolve('rxnet'),
   requireType: typeof require('rxnet').startServer,
   types: { field: manifest.types, exists: existsSync(typesPath), exportsTypes: manifest.exports['.'].types },
+  calc: {
+    reply: calcReply,
+    sameAsMain: createCalcClient === mainCalcClient,
+    resolved: require.resolve('rxnet/calc'),
+    exportsTypes: manifest.exports['./calc'].types,
+    typesExist: existsSync(fileURLToPath(new URL('./node_modules/rxnet/' + manifest.exports['./calc'].types, import.meta.url))),
+  },
 }));
 `;
 
@@ -93,6 +110,8 @@ describe('npm pack: the published package', function () {
         'README.md',
         'dist/lib/index.js',
         'dist/lib/index.d.ts',
+        'dist/lib/calc/index.js',
+        'dist/lib/calc/index.d.ts',
         'dist/cli/src/server.js',
         'dist/cli/src/client.js',
         'cli/server.js',
@@ -135,6 +154,19 @@ describe('npm pack: the published package', function () {
       expect(result.resolved).to.equal(join(project, 'node_modules', 'rxnet', 'dist', 'lib', 'index.js'));
       expect(result.requireType).to.equal('function');
       expect(result.types).to.deep.equal({ field: './dist/lib/index.d.ts', exists: true, exportsTypes: './dist/lib/index.d.ts' });
+    });
+
+    it("imports the calc protocol from 'rxnet/calc', the same functions as from 'rxnet', with their types", async () => {
+      const script = await run(process.execPath, ['user.mjs'], project, 15000);
+      expect(script.code, script.stderr).to.equal(0);
+      const { calc } = JSON.parse(script.stdout) as Installed;
+      expect(calc).to.deep.equal({
+        reply: '200,7',
+        sameAsMain: true,
+        resolved: join(project, 'node_modules', 'rxnet', 'dist', 'lib', 'calc', 'index.js'),
+        exportsTypes: './dist/lib/calc/index.d.ts',
+        typesExist: true,
+      });
     });
 
     it('links every bin, and rxnet-server --help runs from the install', async () => {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { asyncScheduler } from 'rxjs';
 import { RxnetInvalidOptionError } from '../../lib/errors.js';
 import { jitteredWait, RETRY_DEFAULTS, resolveRetryPolicy, scheduledWait, type RetryPolicy } from '../../lib/operators/retryPolicy.js';
-import { resolveServerOptions } from '../../lib/server/serverOptions.js';
+import { resolveServerOptions } from '../../lib/calc/server/serverOptions.js';
 import { check } from './fastCheck.js';
 
 /** Values of every kind but functions (and but RxJS schedulers). */

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { from } from 'rxjs';
-import { encodeRequest } from '../../lib/protocol/encodeRequest.js';
-import { OPERATORS } from '../../lib/protocol/types.js';
+import { encodeRequest } from '../../lib/calc/protocol/encodeRequest.js';
+import { OPERATORS } from '../../lib/calc/protocol/types.js';
 import { splitLines } from '../../lib/operators/splitLines.js';
 import { splitMessages } from '../../lib/operators/splitMessages.js';
-import { calcPipeline } from '../../lib/server/calcPipeline.js';
+import { calcPipeline } from '../../lib/calc/server/calcPipeline.js';
 import { check, finiteDouble } from './fastCheck.js';
 import { OVERLONG, referenceLines, referenceMessage, referenceReply } from './reference.js';
 

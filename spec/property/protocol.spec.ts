@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { encodeOutcome, ERROR_REPLY, formatNumber } from '../../lib/protocol/encodeOutcome.js';
-import { encodeRequest } from '../../lib/protocol/encodeRequest.js';
-import { evaluateRequest } from '../../lib/protocol/evaluateRequest.js';
-import { parseReply } from '../../lib/protocol/parseReply.js';
-import { parseRequest } from '../../lib/protocol/parseRequest.js';
-import { OPERATORS, type CalcRequest } from '../../lib/protocol/types.js';
+import { encodeOutcome, ERROR_REPLY, formatNumber } from '../../lib/calc/protocol/encodeOutcome.js';
+import { encodeRequest } from '../../lib/calc/protocol/encodeRequest.js';
+import { evaluateRequest } from '../../lib/calc/protocol/evaluateRequest.js';
+import { parseReply } from '../../lib/calc/protocol/parseReply.js';
+import { parseRequest } from '../../lib/calc/protocol/parseRequest.js';
+import { OPERATORS, type CalcRequest } from '../../lib/calc/protocol/types.js';
 import { check, finiteDouble } from './fastCheck.js';
 import { referenceEvaluate, referenceNumber, referenceReplyValue, referenceRequest } from './reference.js';
 

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { firstValueFrom } from 'rxjs';
-import { createCalcClient } from '../../lib/client/calcClient.js';
+import { createCalcClient } from '../../lib/calc/client/calcClient.js';
 import { startProxyServer, type RunningProxyServer } from '../../lib/proxy/startProxyServer.js';
-import { startServer, type RunningServer } from '../../lib/server/startServer.js';
+import { startServer, type RunningServer } from '../../lib/calc/server/startServer.js';
 import { api } from './fixtures/apiClient.js';
 
 /** A random source that returns `values` in order, then `rest` forever. */

@@ -3,7 +3,7 @@ import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import { map, pipe, type OperatorFunction, type Subscription } from 'rxjs';
 import type { Frame } from '../../lib/framing/Frame.js';
-import { calcPipeline, type CalcPipelineOptions } from '../../lib/server/calcPipeline.js';
+import { calcPipeline, type CalcPipelineOptions } from '../../lib/calc/server/calcPipeline.js';
 import { CUT, DROP, fusedStepOf } from '../../lib/server/fusedStep.js';
 import { serveTcp } from '../../lib/server/serveTcp.js';
 import { serveUdp } from '../../lib/server/serveUdp.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { delay, map, pipe } from 'rxjs';
-import { startServer } from '../../lib/server/startServer.js';
+import { startServer } from '../../lib/calc/server/startServer.js';
 import { closed, openSocket, readLines, sleep, connectOutcome } from '../helpers/rawTcp.js';
 import { openUdpProbe } from '../helpers/rawUdp.js';
 

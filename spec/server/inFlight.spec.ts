@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { map, mergeMap, Subject, take, type OperatorFunction } from 'rxjs';
 import type { Frame } from '../../lib/framing/Frame.js';
 import { ServerStats } from '../../lib/server/ServerStats.js';
-import { startServer } from '../../lib/server/startServer.js';
+import { startServer } from '../../lib/calc/server/startServer.js';
 import { openSocket, readLines } from '../helpers/rawTcp.js';
 import { openUdpProbe } from '../helpers/rawUdp.js';
 import { waitUntil } from '../helpers/waitUntil.js';

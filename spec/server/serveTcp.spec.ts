@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import type { Socket } from 'node:net';
-import { startServer, type RunningServer } from '../../lib/server/startServer.js';
+import { startServer, type RunningServer } from '../../lib/calc/server/startServer.js';
 import { serveTcp } from '../../lib/server/serveTcp.js';
-import { calcPipeline } from '../../lib/server/calcPipeline.js';
+import { calcPipeline } from '../../lib/calc/server/calcPipeline.js';
 import type { TcpConnection } from '../../lib/transport/TcpConnection.js';
 import { closed, exchange, openSocket, readLines, sleep } from '../helpers/rawTcp.js';
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { startServer } from '../../lib/server/startServer.js';
+import { startServer } from '../../lib/calc/server/startServer.js';
 import { openUdpProbe, type UdpProbe } from '../helpers/rawUdp.js';
 
 /** Sends each payload and waits for its reply (or a short timeout) before the next. */

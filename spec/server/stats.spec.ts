@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { firstValueFrom, skip, take, toArray } from 'rxjs';
-import { startServer } from '../../lib/server/startServer.js';
+import { startServer } from '../../lib/calc/server/startServer.js';
 import { closed, exchange, openSocket } from '../helpers/rawTcp.js';
 import { openUdpProbe } from '../helpers/rawUdp.js';
 

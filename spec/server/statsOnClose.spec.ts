@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { lastValueFrom, toArray, VirtualTimeScheduler } from 'rxjs';
-import { startServer } from '../../lib/server/startServer.js';
+import { startServer } from '../../lib/calc/server/startServer.js';
 import type { ServerStatsSnapshot } from '../../lib/server/ServerStats.js';
 
 /** The timers of this process now (mocha's own included, so compare counts, never absolute). */

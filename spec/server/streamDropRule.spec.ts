@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { connect as connectTls } from 'node:tls';
 import { delay, map, pipe, take } from 'rxjs';
 import { STREAM_TRANSPORTS, type StreamTransport } from '../../lib/transport/Transport.js';
-import type { ServerOptions } from '../../lib/server/serverOptions.js';
-import { startServer } from '../../lib/server/startServer.js';
+import type { ServerOptions } from '../../lib/calc/server/serverOptions.js';
+import { startServer } from '../../lib/calc/server/startServer.js';
 import { startCli } from '../helpers/childProcess.js';
 import { makeSelfSignedCert, type TestCertificate } from '../helpers/selfSignedCert.js';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as connectTls } from 'node:tls';
 import { RxnetInvalidOptionError } from '../../lib/errors.js';
-import { startServer } from '../../lib/server/startServer.js';
+import { startServer } from '../../lib/calc/server/startServer.js';
 import { exchange, readLines } from '../helpers/rawTcp.js';
 import { openUdpProbe } from '../helpers/rawUdp.js';
 import { makeSelfSignedCert, type TestCertificate } from '../helpers/selfSignedCert.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Subscription } from 'rxjs';
 import { RxnetInvalidOptionError } from '../../lib/errors.js';
-import { calcPipeline } from '../../lib/server/calcPipeline.js';
+import { calcPipeline } from '../../lib/calc/server/calcPipeline.js';
 import { isLoopbackAddress } from '../../lib/server/isLoopbackAddress.js';
 import { serveUdp, type ServeUdpOptions } from '../../lib/server/serveUdp.js';
 import { ServerStats } from '../../lib/server/ServerStats.js';

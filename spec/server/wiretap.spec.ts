@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { startServer } from '../../lib/server/startServer.js';
+import { startServer } from '../../lib/calc/server/startServer.js';
 import { parseServerArgs } from '../../cli/src/serverCommand.js';
 import { exchange } from '../helpers/rawTcp.js';
 import { createSocket } from 'node:dgram';

@@ -10,7 +10,7 @@ import {
   isStreamTransport,
   isTransport,
 } from '../../lib/index.js';
-import { resolveServerOptions } from '../../lib/server/serverOptions.js';
+import { resolveServerOptions } from '../../lib/calc/server/serverOptions.js';
 import { listTransports } from '../../lib/transport/Transport.js';
 
 describe('TRANSPORT_REGISTRY', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { RxnetInvalidOptionError } from '../../lib/errors.js';
-import { startServer } from '../../lib/server/startServer.js';
+import { startServer } from '../../lib/calc/server/startServer.js';
 import { listenTls } from '../../lib/transport/listenTls.js';
 import { makeSelfSignedCert, type TestCertificate } from '../helpers/selfSignedCert.js';
 
