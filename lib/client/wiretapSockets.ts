@@ -3,6 +3,7 @@ import { wireLogger, type WiretapSettings } from '../observability/wireLogger.js
 import type { UdpClientSocket } from '../transport/openUdp.js';
 import { formatAddress } from '../transport/SocketAddress.js';
 import type { TcpConnection } from '../transport/TcpConnection.js';
+import { wrapConnection } from '../transport/wrapConnection.js';
 
 /**
  * A client's connection with every chunk it reads logged as `in` and everything it sends logged
@@ -15,14 +16,13 @@ import type { TcpConnection } from '../transport/TcpConnection.js';
  */
 export function wiretapClientConnection(connection: TcpConnection, settings: WiretapSettings): TcpConnection {
   const logWire = wireLogger(settings, formatAddress(connection.remote));
-  return {
-    ...connection,
+  return wrapConnection(connection, {
     data$: connection.data$.pipe(tap((chunk) => logWire('in', chunk))),
     send(data: string | Uint8Array) {
       logWire('out', data);
       connection.send(data);
     },
-  };
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
-import { Observable, of, Subscription } from 'rxjs';
+import { Observable, of, type Observer, type Subscriber, type Subscription } from 'rxjs';
 import type { Frame } from '../framing/Frame.js';
 import type { TcpConnection } from '../transport/TcpConnection.js';
-import { countConnection, servedUntilClosed } from './connectionLifetime.js';
+import { countUntilClosed, type ClosedListener } from './connectionLifetime.js';
 import { CUT, type FusedStep } from './fusedStep.js';
 import type { ServerStats } from './ServerStats.js';
 import type { StopRegistry } from './StopRegistry.js';
@@ -19,18 +19,21 @@ export interface ServeFusedOptions {
 }
 
 /**
- * Serves one connection with a fused step (internal to serveTcp): counts it open until it
- * closes, then each read slice is framed,
- * every frame run through `step`, and the replies joined into one send, all synchronously. So
- * nothing is in flight once a read is handled (maxInFlight never holds reading), backpressure and
- * the fair read budget work as for any pipeline (they act on reads), a {@link CUT} sends the
- * replies before it and ends the connection, and a graceful stop answers every byte already read.
- * Latency is recorded once per read (the time its replies took), for each of its replies.
+ * Serves every connection of `connections$` with a fused step (internal to serveTcp): counts each
+ * open until it closes, then each read slice is framed, every frame run through `step`, and the
+ * replies joined into one send, all synchronously. So nothing is in flight once a read is handled
+ * (maxInFlight never holds reading), backpressure and the fair read budget work as for any
+ * pipeline (they act on reads), a {@link CUT} sends the replies before it and ends the
+ * connection, and a graceful stop (`stops`) answers every byte already read. Latency is recorded
+ * once per read (the time its replies took), for each of its replies. Completes once
+ * `connections$` has and every connection has closed; unsubscribing stops serving them all and
+ * disposes `stops`. A connection served costs one object and no closure (not an inner
+ * subscription each, as with mergeMap).
  *
- * Example: `serveFused(connection, () => new LineDecoder(), step, new StopRegistry(stop$), options, stats)`
+ * Example: `serveFused(listenTcp(options), () => new LineDecoder(), step, new StopRegistry(stop$), options, stats)`
  */
 export function serveFused(
-  connection: TcpConnection,
+  connections$: Observable<TcpConnection>,
   makeDecoder: () => FrameDecoder,
   step: FusedStep,
   stops: StopRegistry,
@@ -38,76 +41,184 @@ export function serveFused(
   stats: ServerStats,
 ): Observable<never> {
   return new Observable<never>((subscriber) => {
-    countConnection(connection, options, stats);
-    /** Made at the first read: an idle connection holds none. */
-    let decoder: FrameDecoder | undefined;
-    let done = false;
-    const subscription = new Subscription();
-    /** Runs `frames` and sends their replies at once; false once the connection is to end (a cut). */
-    const answer = (frames: readonly Frame[], started: number): boolean => {
-      let out = '';
-      let replies = 0;
-      let cut = false;
-      for (const frame of frames) {
-        stats.requests += 1;
-        const reply = step(frame);
-        if (typeof reply === 'string') {
-          out += `${reply}\n`;
-          replies += 1;
-        } else {
-          stats.dropped += 1;
-          if (reply === CUT) {
-            cut = true;
-            break;
-          }
-        }
-      }
-      if (replies > 0) {
-        stats.repliedMany(replies, (performance.now() - started) * 1000);
-        connection.send(out);
-      }
-      return !cut;
+    const server = new FusedServer(subscriber, makeDecoder, step, stops, options, stats);
+    const source = connections$.subscribe({
+      next: (connection) => server.serve(connection),
+      error: (err: unknown) => subscriber.error(err),
+      complete: () => server.sourceComplete(),
+    });
+    return () => {
+      source.unsubscribe();
+      server.close();
     };
-    const finish = (): void => {
-      if (done) return;
-      done = true;
-      subscription.unsubscribe();
-      connection.end();
-    };
-    const fail = (err: unknown): void => {
-      if (done) return;
-      done = true;
-      subscription.unsubscribe();
-      stats.errors += 1;
-      connection.destroy();
-      options.onConnectionError?.(err, connection);
-    };
-    subscription.add(
-      connection.data$.subscribe({
-      next: (chunk) => {
-        if (done) return;
-        const started = performance.now();
-        try {
-          decoder ??= makeDecoder();
-          if (!answer(decoder.push(chunk), started)) finish();
-        } catch (err) {
-          fail(err);
-        }
-      },
-      complete: () => {
-        if (done) return;
-        try {
-          if (decoder !== undefined) answer(decoder.end(), performance.now());
-          finish();
-        } catch (err) {
-          fail(err);
-        }
-      },
-      error: fail,
-      }),
-    );
-    // A graceful stop ends the requests once every byte already read has been answered.
-    subscription.add(stops.add(() => subscription.add((connection.stopReading?.() ?? of(undefined)).subscribe(finish))));
-    return servedUntilClosed(connection.socket, subscriber, subscription);
   });
+}
+
+/** The connections served by one subscription of serveFused. */
+class FusedServer {
+  /** Connections served whose socket has not closed yet. */
+  readonly served = new Set<FusedConnection>();
+  private sourceDone = false;
+  /** A graceful stop was asked: connections still arriving stop at once. */
+  private stopped = false;
+  private forgetStop: (() => void) | undefined;
+
+  constructor(
+    private readonly subscriber: Subscriber<never>,
+    readonly makeDecoder: () => FrameDecoder,
+    readonly step: FusedStep,
+    private readonly stops: StopRegistry,
+    readonly options: ServeFusedOptions,
+    readonly stats: ServerStats,
+  ) {}
+
+  serve(connection: TcpConnection): void {
+    const served = new FusedConnection(this, connection);
+    this.served.add(served);
+    served.start();
+    // One registration for all the connections, made at the first one (after the listener subscribed to stop$).
+    this.forgetStop ??= this.stops.add(() => this.stopAll());
+    if (this.stopped) served.stop();
+  }
+
+  sourceComplete(): void {
+    this.sourceDone = true;
+    this.completeIfDone();
+  }
+
+  /** `connection`'s socket has closed. */
+  closed(connection: FusedConnection): void {
+    this.served.delete(connection);
+    this.completeIfDone();
+  }
+
+  /** The teardown: stops serving every connection (they are destroyed by the listener's teardown). */
+  close(): void {
+    for (const connection of this.served) connection.stopServing();
+    this.forgetStop?.();
+    this.stops.dispose();
+  }
+
+  private stopAll(): void {
+    this.stopped = true;
+    for (const connection of [...this.served]) connection.stop();
+  }
+
+  private completeIfDone(): void {
+    if (this.sourceDone && this.served.size === 0) this.subscriber.complete();
+  }
+}
+
+/** One connection served: the observer of its data$, told when its socket closes (its methods on the prototype). */
+class FusedConnection implements Observer<Buffer>, ClosedListener {
+  private readonly step: FusedStep;
+  private readonly stats: ServerStats;
+  /** Made at the first read: an idle connection holds none. */
+  private decoder: FrameDecoder | undefined;
+  private done = false;
+  private reading: Subscription | undefined;
+  private stopping: Subscription | undefined;
+
+  constructor(
+    private readonly server: FusedServer,
+    private readonly connection: TcpConnection,
+  ) {
+    this.step = server.step;
+    this.stats = server.stats;
+  }
+
+  start(): void {
+    countUntilClosed(this.connection, this.server.options, this.stats, this);
+    const reading = this.connection.data$.subscribe(this);
+    if (this.done) reading.unsubscribe();
+    else this.reading = reading;
+  }
+
+  next(chunk: Buffer): void {
+    if (this.done) return;
+    const started = performance.now();
+    try {
+      this.decoder ??= this.server.makeDecoder();
+      if (!this.answer(this.decoder.push(chunk), started)) this.finish();
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  complete(): void {
+    if (this.done) return;
+    try {
+      if (this.decoder !== undefined) this.answer(this.decoder.end(), performance.now());
+      this.finish();
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  error(err: unknown): void {
+    this.fail(err);
+  }
+
+  /** The socket has closed: the connection is no longer open, and its serving is over. */
+  socketClosed(): void {
+    this.stats.openConnections -= 1;
+    this.server.closed(this);
+  }
+
+  /** A graceful stop: the requests end once every byte already read has been answered. */
+  stop(): void {
+    if (this.done || this.stopping !== undefined) return;
+    const stopping = (this.connection.stopReading?.() ?? of(undefined)).subscribe(() => this.finish());
+    if (this.done) stopping.unsubscribe();
+    else this.stopping = stopping;
+  }
+
+  /** Reads no more, and waits for no stop. */
+  stopServing(): void {
+    this.reading?.unsubscribe();
+    this.stopping?.unsubscribe();
+  }
+
+  /** Runs `frames` and sends their replies at once; false once the connection is to end (a cut). */
+  private answer(frames: readonly Frame[], started: number): boolean {
+    let out = '';
+    let replies = 0;
+    let cut = false;
+    const stats = this.stats;
+    for (const frame of frames) {
+      stats.requests += 1;
+      const reply = this.step(frame);
+      if (typeof reply === 'string') {
+        out += `${reply}\n`;
+        replies += 1;
+      } else {
+        stats.dropped += 1;
+        if (reply === CUT) {
+          cut = true;
+          break;
+        }
+      }
+    }
+    if (replies > 0) {
+      stats.repliedMany(replies, (performance.now() - started) * 1000);
+      this.connection.send(out);
+    }
+    return !cut;
+  }
+
+  private finish(): void {
+    if (this.done) return;
+    this.done = true;
+    this.stopServing();
+    this.connection.end();
+  }
+
+  private fail(err: unknown): void {
+    if (this.done) return;
+    this.done = true;
+    this.stopServing();
+    this.stats.errors += 1;
+    this.connection.destroy();
+    this.server.options.onConnectionError?.(err, this.connection);
+  }
 }

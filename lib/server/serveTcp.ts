@@ -1,4 +1,4 @@
-import { map, finalize, mergeMap, Observable, Subscription, takeUntil, tap, type OperatorFunction } from 'rxjs';
+import { map, mergeMap, Observable, Subscription, takeUntil, tap, type OperatorFunction } from 'rxjs';
 import { chunkCodec } from '../codec/chunkCodec.js';
 import type { Codec } from '../codec/Codec.js';
 import { lineCodec } from '../codec/lineCodec.js';
@@ -108,10 +108,7 @@ export function serveTcp<F, M>(options: ServeTcpOptions<F, M>, pipeline: Operato
   const tap = options.wiretap;
   const tapped$ = tap === undefined ? connections$ : connections$.pipe(map((connection) => wiretapConnection(connection, tap)));
   if (step === undefined) return tapped$.pipe(mergeMap((connection) => serveConnection(connection, codec, pipeline, options, stats)));
-  return tapped$.pipe(
-    mergeMap((connection) => serveFused(connection, () => frameDecoder(options), step, stops, options, stats)),
-    finalize(() => stops.dispose()),
-  );
+  return serveFused(tapped$, () => frameDecoder(options), step, stops, options, stats);
 }
 
 /** The codec of `options.framing` and `maxLineLength`: line (today's `\n`-terminated lines) or chunk. */

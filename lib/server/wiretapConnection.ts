@@ -2,6 +2,7 @@ import { formatWireEntry, wiretap, type WiretapFormat } from '../observability/w
 import { formatAddress } from '../transport/SocketAddress.js';
 import type { Datagram } from '../transport/bindUdp.js';
 import type { TcpConnection } from '../transport/TcpConnection.js';
+import { wrapConnection } from '../transport/wrapConnection.js';
 
 /** What to log the bytes of every connection or datagram with (`--wiretap text|hex`). */
 export interface WiretapSettings {
@@ -21,14 +22,13 @@ export function wiretapConnection(connection: TcpConnection, settings: WiretapSe
   const peer = formatAddress(connection.remote);
   const logOut = (data: string | Uint8Array): void =>
     settings.log(formatWireEntry(typeof data === 'string' ? Buffer.from(data) : data, { format: settings.format, direction: 'out', peer, now: Date.now() }));
-  return {
-    ...connection,
+  return wrapConnection(connection, {
     data$: connection.data$.pipe(wiretap({ format: settings.format, direction: 'in', peer, log: settings.log })),
     send(data: string | Uint8Array) {
       logOut(data);
       connection.send(data);
     },
-  };
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { defer, Observable, of, Subject, take, type Subscriber } from 'rxjs';
+import { defer, Observable, of, Subject, take, type Subscriber, type TeardownLogic, type Unsubscribable } from 'rxjs';
 import type { QueuedReader, ReadBudget } from './ReadBudget.js';
 import type { SocketAddress } from './SocketAddress.js';
 
@@ -50,13 +50,65 @@ export interface TcpConnection {
   destroy(): void;
 }
 
-/** The 'error' listener every connection's socket has until it closes (see createTcpConnection). */
-function ignoreError(): void {}
+/** The connection a socket belongs to (as Node's `owner_symbol`): shared listeners find it through it. */
+const kConnection = Symbol('rxnet.tcpConnection');
 
-/** Removes {@link ignoreError} and itself once the socket has closed (shared: no closure per socket). */
-function dropIgnoreError(this: Socket): void {
-  this.off('error', ignoreError);
-  this.off('close', dropIgnoreError);
+/** A socket wrapped by createTcpConnection. */
+interface OwnedSocket extends Socket {
+  [kConnection]?: SocketConnection;
+}
+
+// Socket listeners shared by every connection (`this` is the socket): a connection holds no
+// closure of its own for them.
+function onSocketData(this: OwnedSocket, chunk: Buffer): void {
+  this[kConnection]?.onData(chunk);
+}
+function onSocketEnd(this: OwnedSocket): void {
+  this[kConnection]?.onEnd();
+}
+function onSocketDrain(this: OwnedSocket): void {
+  this.off('drain', onSocketDrain);
+  this[kConnection]?.onDrain();
+}
+/** Always there until the socket closes: a socket without an 'error' listener would crash the process on ECONNRESET. */
+function onSocketError(this: OwnedSocket, err: Error): void {
+  this[kConnection]?.inbound?.error(err);
+}
+/** Closed (destroyed): nothing can be answered any more; the connection's listeners go. */
+function onSocketClose(this: OwnedSocket): void {
+  const connection = this[kConnection];
+  this.off('error', onSocketError);
+  this.off('close', onSocketClose);
+  this.off('drain', onSocketDrain);
+  connection?.onClose();
+}
+
+/** Connections that sent in this tick, flushed together on the next one (one nextTick for all). */
+let toFlush: SocketConnection[] = [];
+function flushSent(): void {
+  const connections = toFlush;
+  toFlush = [];
+  for (const connection of connections) if (connection.flushScheduled) connection.flush();
+}
+
+/** data$: its one subscription goes to the connection (`this` is the observable: no closure per connection). */
+class ConnectionData extends Observable<Buffer> {
+  constructor(readonly connection: SocketConnection) {
+    super(subscribeToConnection);
+  }
+}
+function subscribeToConnection(this: Observable<Buffer>, subscriber: Subscriber<Buffer>): TeardownLogic {
+  return (this as ConnectionData).connection.subscribe(subscriber);
+}
+/** The teardown of a data$ subscription. */
+class DataSubscription implements Unsubscribable {
+  constructor(
+    private readonly connection: SocketConnection,
+    private readonly subscriber: Subscriber<Buffer>,
+  ) {}
+  unsubscribe(): void {
+    this.connection.unsubscribe(this.subscriber);
+  }
 }
 
 /**
@@ -65,6 +117,10 @@ function dropIgnoreError(this: Socket): void {
  * turn of the event loop, round-robin with the listener's other connections, and only while
  * nothing holds reading and the replies so far fit under the socket's write high-water mark;
  * meanwhile the socket is paused, so a connection holds at most one read that was not handed on.
+ * The connection is one object (its methods on its prototype, its socket listeners shared by all
+ * connections): to wrap it, use wrapConnection, as a spread would lose its methods.
+ *
+ * Example: `subscriber.next(createTcpConnection(socket, nextId++, undefined, budget))`
  */
 export function createTcpConnection(
   socket: Socket,
@@ -72,242 +128,265 @@ export function createTcpConnection(
   family = socket.remoteFamily ?? 'IPv4',
   budget?: ReadBudget,
 ): TcpConnection {
-  const remote: SocketAddress = {
-    address: socket.remoteAddress ?? '',
-    port: socket.remotePort ?? 0,
-    family,
-  };
-  let reading = false;
-  /** Text sent during this tick; written as one string on the next tick (one write, no writev). */
-  let pendingText = '';
-  /** Once bytes are sent in a tick, everything of that tick as bytes, in order (pendingText then stays empty). */
-  let pendingBytes: Uint8Array[] | undefined;
-  let pendingBytesLength = 0;
-  let flushScheduled = false;
-  /** Reasons to stop reading now (a full write buffer, too many requests in flight...). */
-  let holds = 0;
-  let releaseDrainHold: (() => void) | undefined;
-  /** A graceful stop: the socket is read no more. */
-  let stopped = false;
+  return new SocketConnection(socket, id, { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0, family }, budget);
+}
+
+/** A {@link TcpConnection} over a socket: its state as fields, no closure of its own. */
+class SocketConnection implements TcpConnection, QueuedReader {
+  readonly data$: Observable<Buffer> = new ConnectionData(this);
   /** The subscriber of data$, while there is one. */
-  let inbound: Subscriber<Buffer> | undefined;
+  inbound: Subscriber<Buffer> | undefined;
+  /** A flush of what was sent is scheduled (this connection waits in `toFlush`). */
+  flushScheduled = false;
+  /** Text sent during this tick; written as one string on the next tick (one write, no writev). */
+  private pendingText = '';
+  /** Once bytes are sent in a tick, everything of that tick as bytes, in order (pendingText then stays empty). */
+  private pendingBytes: Uint8Array[] | undefined;
+  private pendingBytesLength = 0;
+  /** Reasons to stop reading now (a full write buffer, too many requests in flight...). */
+  private holds = 0;
+  /** A full write buffer holds reading until 'drain'. */
+  private drainHeld = false;
+  /** A graceful stop: the socket is read no more. */
+  private stopped = false;
   /** With a budget: bytes read and not yet handed on (the socket is paused meanwhile). */
-  let rest: Buffer | undefined;
+  private rest: Buffer | undefined;
   /** True while this connection waits in the budget's queue. */
-  let queued = false;
+  private queued = false;
   /** The budget's turn that last served this connection: until the next one, its reads queue while others wait. */
-  let servedInTurn = -1;
+  private servedInTurn = -1;
   /** The peer ended while bytes were still waiting: complete data$ after them. */
-  let endPending = false;
+  private endPending = false;
   /** Emits when no read bytes wait any more (for stopReading). */
-  let handedOn: Subject<void> | undefined;
+  private handedOn: Subject<void> | undefined;
   /** A graceful stop asked for what Node had buffered in the socket to be handed on too. */
-  let pullBuffered = false;
+  private pullBuffered = false;
 
-  // A socket must always have an 'error' listener, or an ECONNRESET would crash the process.
-  // data$ reports the error; this one (shared by all sockets) only keeps it from being unhandled,
-  // and goes with 'close'.
-  socket.on('error', ignoreError);
-  socket.on('close', dropIgnoreError);
+  constructor(
+    readonly socket: OwnedSocket,
+    readonly id: number,
+    readonly remote: SocketAddress,
+    private readonly budget: ReadBudget | undefined,
+  ) {
+    socket[kConnection] = this;
+    // data$ reports an error; this listener also keeps it from being unhandled while no one subscribes.
+    socket.on('error', onSocketError);
+    socket.on('close', onSocketClose);
+  }
 
-  /** Nothing holds reading, and the replies so far fit under the write high-water mark. */
-  const mayHandOn = (): boolean => holds === 0 && pendingText.length + pendingBytesLength + socket.writableLength < socket.writableHighWaterMark;
-  /**
-   * Reads while someone subscribes to data$, nothing holds it and no read bytes wait (those wait
-   * in the budget's queue while they may be handed on); once our side ended, reads to discard.
-   */
-  const applyFlow = (): void => {
-    if (socket.destroyed) return;
-    if ((rest !== undefined || pullBuffered) && budget !== undefined) {
-      socket.pause();
-      if (!queued && mayHandOn()) {
-        queued = true;
-        budget.enqueue(reader);
+  send(data: string | Uint8Array): void {
+    if (!this.socket.writable) return;
+    if (typeof data === 'string' && this.pendingBytes === undefined) {
+      this.pendingText += data; // the calc path: text only, joined into one string
+    } else {
+      // Bytes in this tick: everything of the tick is kept as bytes, in order, and written as one.
+      if (this.pendingBytes === undefined) {
+        this.pendingBytes = this.pendingText.length > 0 ? [Buffer.from(this.pendingText)] : [];
+        this.pendingBytesLength = this.pendingBytes[0]?.length ?? 0;
+        this.pendingText = '';
       }
-      return;
+      const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+      this.pendingBytes.push(bytes);
+      this.pendingBytesLength += bytes.length;
     }
-    if ((reading && holds === 0 && !stopped) || socket.writableEnded) socket.resume();
-    else socket.pause();
-  };
-  /** No read bytes wait any more: end data$ if the peer ended, and tell a graceful stop. */
-  const allHandedOn = (): void => {
-    if (pullBuffered) return; // Node's buffered bytes are still to come (on the next turn)
-    if (endPending) inbound?.complete();
-    handedOn?.next();
-  };
-  const reader: QueuedReader = {
-    readSlice(maxBytes) {
-      queued = false;
-      servedInTurn = budget?.turn ?? -1;
-      if (rest === undefined && pullBuffered) {
-        // A graceful stop: what Node read into the socket's buffer goes to onData, which keeps
-        // it (this connection was just served: it queues), and is handed on in slices below.
-        pullBuffered = false;
-        if (inbound !== undefined) socket.read();
-      }
-      const chunk = rest;
-      const subscriber = inbound;
-      if (chunk === undefined || subscriber === undefined || !mayHandOn()) {
-        if (rest === undefined) allHandedOn();
-        applyFlow();
-        return 0;
-      }
-      rest = chunk.length > maxBytes ? chunk.subarray(maxBytes) : undefined;
-      subscriber.next(rest === undefined ? chunk : chunk.subarray(0, maxBytes));
-      if (rest === undefined) allHandedOn();
-      applyFlow();
-      return Math.min(maxBytes, chunk.length);
-    },
-  };
-  const hold = (): (() => void) => {
-    holds += 1;
-    applyFlow();
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      if (toFlush.push(this) === 1) process.nextTick(flushSent);
+    }
+  }
+
+  end(): void {
+    if (this.socket.destroyed || this.socket.writableEnded) return;
+    this.flush();
+    this.socket.end();
+    // Keep reading, so the peer's last bytes are consumed (no RST that could cut our replies);
+    // with no subscriber they are discarded. The socket closes when the peer ends too.
+    this.applyFlow();
+  }
+
+  hold(): () => void {
+    this.holds += 1;
+    this.applyFlow();
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      holds -= 1;
-      applyFlow();
+      this.release();
     };
-  };
-  const write = (data: string | Uint8Array): void => {
-    if (!socket.write(data) && releaseDrainHold === undefined) {
-      releaseDrainHold = hold();
-      socket.once('drain', onDrain);
-    }
-  };
-  const flush = (): void => {
-    flushScheduled = false;
-    const text = pendingText;
-    const bytes = pendingBytes;
-    pendingText = '';
-    pendingBytes = undefined;
-    pendingBytesLength = 0;
-    if (socket.writable) {
-      if (bytes !== undefined) write(bytes.length === 1 ? (bytes[0] as Uint8Array) : Buffer.concat(bytes));
-      else if (text.length > 0) write(text);
-    }
-    if (rest !== undefined && !queued) applyFlow(); // the written replies may have made room
-  };
-  const onDrain = (): void => {
-    const release = releaseDrainHold;
-    releaseDrainHold = undefined;
-    release?.();
-  };
+  }
 
-  const data$ = new Observable<Buffer>((subscriber) => {
-    if (socket.destroyed) {
+  /** A graceful stop: read no more, but hand on what was read (Node's buffered read included). */
+  stopReading(): Observable<void> {
+    return defer(() => {
+      this.stopped = true;
+      this.pullBuffered = this.budget !== undefined && this.inbound !== undefined && this.socket.readableLength > 0;
+      this.applyFlow();
+      if (this.rest === undefined && !this.pullBuffered) return of(undefined);
+      this.handedOn ??= new Subject<void>();
+      return this.handedOn.pipe(take(1));
+    });
+  }
+
+  destroy(): void {
+    if (this.socket.destroyed) return;
+    this.flush(); // what was sent before is handed to the socket first, as a write in the same tick would be
+    this.socket.destroy();
+  }
+
+  /** data$ subscribed: reads start (the latest subscriber gets the bytes). */
+  subscribe(subscriber: Subscriber<Buffer>): TeardownLogic {
+    if (this.socket.destroyed) {
       subscriber.complete();
       return undefined;
     }
-    inbound = subscriber;
-    const onData = (chunk: Buffer): void => {
-      if (budget === undefined) {
-        subscriber.next(chunk);
-        return;
-      }
-      if (rest !== undefined) {
-        rest = Buffer.concat([rest, chunk]); // only bytes Node had buffered before the pause
-        return;
-      }
-      // Fairness: hand on at once what this turn's budget allows; the rest waits its turn. A
-      // connection the queue just served goes behind those still waiting: the bytes granted at
-      // once are for the others (one that just arrived, a light one).
-      const slice = Math.min(chunk.length, budget.maxSliceBytes);
-      if ((servedInTurn === budget.turn && budget.waiting > 0) || !mayHandOn() || !budget.take(slice)) {
-        rest = chunk;
-        applyFlow();
-        return;
-      }
-      if (slice === chunk.length) {
-        subscriber.next(chunk);
-        return;
-      }
-      rest = chunk.subarray(slice);
-      subscriber.next(chunk.subarray(0, slice));
-      applyFlow();
-    };
-    // The peer ended while bytes were waiting: they are handed on first (no byte is lost).
-    const onEnd = (): void => {
-      if (rest === undefined) subscriber.complete();
-      else endPending = true;
-    };
-    // Closed (destroyed): nothing can be answered any more.
-    const onClose = (): void => {
-      rest = undefined;
-      subscriber.complete();
-    };
-    const onError = (err: Error): void => subscriber.error(err);
-    socket.on('data', onData);
-    socket.on('end', onEnd);
-    socket.on('close', onClose);
-    socket.on('error', onError);
-    reading = true;
-    applyFlow();
-    return () => {
-      reading = false;
-      inbound = undefined;
-      rest = undefined;
-      endPending = false;
-      pullBuffered = false;
-      socket.off('data', onData);
-      socket.off('end', onEnd);
-      socket.off('close', onClose);
-      socket.off('error', onError);
-      applyFlow();
-    };
-  });
+    if (this.inbound === undefined) {
+      this.socket.on('data', onSocketData);
+      this.socket.on('end', onSocketEnd);
+    }
+    this.inbound = subscriber;
+    this.applyFlow();
+    return new DataSubscription(this, subscriber);
+  }
 
-  /** A graceful stop: read no more, but hand on what was read (Node's buffered read included). */
-  const stopReading = (): Observable<void> =>
-    defer(() => {
-      stopped = true;
-      pullBuffered = budget !== undefined && inbound !== undefined && socket.readableLength > 0;
-      applyFlow();
-      if (rest === undefined && !pullBuffered) return of(undefined);
-      handedOn ??= new Subject<void>();
-      return handedOn.pipe(take(1));
-    });
+  /** data$ unsubscribed: its listeners go, and reading pauses (or goes on, to discard, once our side ended). */
+  unsubscribe(subscriber: Subscriber<Buffer>): void {
+    if (this.inbound !== subscriber) return;
+    this.inbound = undefined;
+    this.rest = undefined;
+    this.endPending = false;
+    this.pullBuffered = false;
+    this.socket.off('data', onSocketData);
+    this.socket.off('end', onSocketEnd);
+    this.applyFlow();
+  }
 
-  return {
-    id,
-    remote,
-    socket,
-    data$,
-    send(data) {
-      if (!socket.writable) return;
-      if (typeof data === 'string' && pendingBytes === undefined) {
-        pendingText += data; // the calc path: text only, joined into one string
-      } else {
-        // Bytes in this tick: everything of the tick is kept as bytes, in order, and written as one.
-        if (pendingBytes === undefined) {
-          pendingBytes = pendingText.length > 0 ? [Buffer.from(pendingText)] : [];
-          pendingBytesLength = pendingBytes[0]?.length ?? 0;
-          pendingText = '';
-        }
-        const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-        pendingBytes.push(bytes);
-        pendingBytesLength += bytes.length;
+  onData(chunk: Buffer): void {
+    const subscriber = this.inbound;
+    if (subscriber === undefined) return;
+    const budget = this.budget;
+    if (budget === undefined) {
+      subscriber.next(chunk);
+      return;
+    }
+    if (this.rest !== undefined) {
+      this.rest = Buffer.concat([this.rest, chunk]); // only bytes Node had buffered before the pause
+      return;
+    }
+    // Fairness: hand on at once what this turn's budget allows; the rest waits its turn. A
+    // connection the queue just served goes behind those still waiting: the bytes granted at
+    // once are for the others (one that just arrived, a light one).
+    const slice = Math.min(chunk.length, budget.maxSliceBytes);
+    if ((this.servedInTurn === budget.turn && budget.waiting > 0) || !this.mayHandOn() || !budget.take(slice)) {
+      this.rest = chunk;
+      this.applyFlow();
+      return;
+    }
+    if (slice === chunk.length) {
+      subscriber.next(chunk);
+      return;
+    }
+    this.rest = chunk.subarray(slice);
+    subscriber.next(chunk.subarray(0, slice));
+    this.applyFlow();
+  }
+
+  /** The peer ended; bytes still waiting are handed on first (no byte is lost). */
+  onEnd(): void {
+    if (this.rest === undefined) this.inbound?.complete();
+    else this.endPending = true;
+  }
+
+  onClose(): void {
+    this.rest = undefined;
+    this.inbound?.complete();
+  }
+
+  onDrain(): void {
+    if (!this.drainHeld) return;
+    this.drainHeld = false;
+    this.release();
+  }
+
+  readSlice(maxBytes: number): number {
+    this.queued = false;
+    this.servedInTurn = this.budget?.turn ?? -1;
+    if (this.rest === undefined && this.pullBuffered) {
+      // A graceful stop: what Node read into the socket's buffer goes to onData, which keeps
+      // it (this connection was just served: it queues), and is handed on in slices below.
+      this.pullBuffered = false;
+      if (this.inbound !== undefined) this.socket.read();
+    }
+    const chunk = this.rest;
+    const subscriber = this.inbound;
+    if (chunk === undefined || subscriber === undefined || !this.mayHandOn()) {
+      if (this.rest === undefined) this.allHandedOn();
+      this.applyFlow();
+      return 0;
+    }
+    this.rest = chunk.length > maxBytes ? chunk.subarray(maxBytes) : undefined;
+    subscriber.next(this.rest === undefined ? chunk : chunk.subarray(0, maxBytes));
+    if (this.rest === undefined) this.allHandedOn();
+    this.applyFlow();
+    return Math.min(maxBytes, chunk.length);
+  }
+
+  /** Writes what was sent in this tick, as one write. */
+  flush(): void {
+    this.flushScheduled = false;
+    const text = this.pendingText;
+    const bytes = this.pendingBytes;
+    this.pendingText = '';
+    this.pendingBytes = undefined;
+    this.pendingBytesLength = 0;
+    if (this.socket.writable) {
+      if (bytes !== undefined) this.write(bytes.length === 1 ? (bytes[0] as Uint8Array) : Buffer.concat(bytes));
+      else if (text.length > 0) this.write(text);
+    }
+    if (this.rest !== undefined && !this.queued) this.applyFlow(); // the written replies may have made room
+  }
+
+  private write(data: string | Uint8Array): void {
+    if (!this.socket.write(data) && !this.drainHeld) {
+      this.drainHeld = true;
+      this.holds += 1;
+      this.applyFlow();
+      this.socket.on('drain', onSocketDrain);
+    }
+  }
+
+  private release(): void {
+    this.holds -= 1;
+    this.applyFlow();
+  }
+
+  /** Nothing holds reading, and the replies so far fit under the write high-water mark. */
+  private mayHandOn(): boolean {
+    return this.holds === 0 && this.pendingText.length + this.pendingBytesLength + this.socket.writableLength < this.socket.writableHighWaterMark;
+  }
+
+  /**
+   * Reads while someone subscribes to data$, nothing holds it and no read bytes wait (those wait
+   * in the budget's queue while they may be handed on); once our side ended, reads to discard.
+   */
+  private applyFlow(): void {
+    const socket = this.socket;
+    if (socket.destroyed) return;
+    if ((this.rest !== undefined || this.pullBuffered) && this.budget !== undefined) {
+      socket.pause();
+      if (!this.queued && this.mayHandOn()) {
+        this.queued = true;
+        this.budget.enqueue(this);
       }
-      if (!flushScheduled) {
-        flushScheduled = true;
-        process.nextTick(flush);
-      }
-    },
-    end() {
-      if (socket.destroyed || socket.writableEnded) return;
-      flush();
-      socket.end();
-      // Keep reading, so the peer's last bytes are consumed (no RST that could cut our replies);
-      // with no 'data' listener they are discarded. The socket closes when the peer ends too.
-      applyFlow();
-    },
-    hold,
-    stopReading,
-    destroy() {
-      if (socket.destroyed) return;
-      flush(); // what was sent before is handed to the socket first, as a write in the same tick would be
-      socket.destroy();
-    },
-  };
+      return;
+    }
+    if ((this.inbound !== undefined && this.holds === 0 && !this.stopped) || socket.writableEnded) socket.resume();
+    else socket.pause();
+  }
+
+  /** No read bytes wait any more: end data$ if the peer ended, and tell a graceful stop. */
+  private allHandedOn(): void {
+    if (this.pullBuffered) return; // Node's buffered bytes are still to come (on the next turn)
+    if (this.endPending) this.inbound?.complete();
+    this.handedOn?.next();
+  }
 }

@@ -1,6 +1,7 @@
 import { connect, type NetConnectOpts, type Socket } from 'node:net';
 import { Observable } from 'rxjs';
 import { createTcpConnection, type TcpConnection } from './TcpConnection.js';
+import { wrapConnection } from './wrapConnection.js';
 
 /** What every stream connection takes, wherever it goes. */
 interface ConnectStreamCommon {
@@ -100,7 +101,7 @@ export function connectStream(options: ConnectTcpOptions, opener: StreamOpener):
         return;
       }
       // A Unix socket has no remote address of its own: the peer is the path.
-      subscriber.next({ ...createTcpConnection(socket, id, 'unix'), remote: { address: path, port: 0, family: 'unix' } });
+      subscriber.next(wrapConnection(createTcpConnection(socket, id, 'unix'), { remote: { address: path, port: 0, family: 'unix' } }));
     };
     const onClose = (): void => subscriber.complete();
     socket.once(opener.readyEvent, onReady);

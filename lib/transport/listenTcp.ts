@@ -101,6 +101,7 @@ export function listenTcp(options: ListenTcpOptions = {}): Observable<TcpConnect
     // One listener function for all the sockets (`this` is the socket): an idle connection
     // holds no closure of its own for it.
     function onSocketClose(this: Socket): void {
+      this.off('close', onSocketClose);
       sockets.delete(this);
       completeIfDrained();
     }

@@ -1,25 +1,13 @@
 import { expect } from 'chai';
-import { connect, createServer, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import sinon from 'sinon';
 import { createTcpConnection } from '../../lib/transport/TcpConnection.js';
+import { socketPair } from '../helpers/socketPair.js';
 
-/** A connected pair on 127.0.0.1: our side wrapped as a TcpConnection, and the peer's socket. */
+/** A connected pair on 127.0.0.1: our side (the client) to wrap as a TcpConnection, and the peer's socket. */
 async function pair(): Promise<{ ours: Socket; peer: Socket; close(): Promise<void> }> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
-  const ours = connect((server.address() as { port: number }).port, '127.0.0.1');
-  await new Promise((resolve) => ours.once('connect', resolve));
-  const peer = await accepted;
-  return {
-    ours,
-    peer,
-    close: async () => {
-      ours.destroy();
-      peer.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
+  const { accepted, client, close } = await socketPair();
+  return { ours: client, peer: accepted, close };
 }
 
 describe('TcpConnection#send', () => {

@@ -1,0 +1,27 @@
+import type { TcpConnection } from './TcpConnection.js';
+
+/** What {@link wrapConnection} may replace. */
+export type ConnectionOverrides = Partial<Pick<TcpConnection, 'remote' | 'data$' | 'send'>>;
+
+/**
+ * The same connection with some of its members replaced (a wiretap's logged `data$` and `send`,
+ * a Unix socket's peer path as `remote`); the rest calls through to `connection`. Wrap a
+ * connection with it, not with a spread: a connection's methods are on its prototype, which a
+ * spread does not copy.
+ *
+ * Example: `wrapConnection(connection, { data$: connection.data$.pipe(tap(log)) })`
+ */
+export function wrapConnection(connection: TcpConnection, overrides: ConnectionOverrides): TcpConnection {
+  const stopReading = connection.stopReading;
+  return {
+    id: connection.id,
+    remote: overrides.remote ?? connection.remote,
+    socket: connection.socket,
+    data$: overrides.data$ ?? connection.data$,
+    send: overrides.send ?? ((data) => connection.send(data)),
+    end: () => connection.end(),
+    hold: () => connection.hold(),
+    destroy: () => connection.destroy(),
+    ...(stopReading === undefined ? {} : { stopReading: () => stopReading.call(connection) }),
+  };
+}
