@@ -244,7 +244,7 @@ export { formatHexdump } from './observability/formatHexdump.js';
 export { formatWireText } from './observability/formatWireText.js';
 export { counterMetrics, type CounterMetricsOptions, type ServedCounters } from './observability/counterMetrics.js';
 export { serveMetrics, type ServeMetricsOptions, type MetricsEndpoint, type MetricsSource } from './observability/serveMetrics.js';
-export { latencyHistogram, type LatencyHistogramOptions, type LatencyBucketCounts } from './observability/latencyHistogram.js';
+export { latencyHistogram, LATENCY_BUCKETS_SECONDS, type LatencyHistogramOptions, type LatencySource } from './observability/latencyHistogram.js';
 export { aggregatedMetrics } from './observability/aggregatedMetrics.js';
 export { shareMetricsWithPrimary } from './observability/shareMetricsWithPrimary.js';
 export { wireLogger, type WireLogger } from './observability/wireLogger.js';

@@ -63,7 +63,7 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
       ? undefined
       : server.stats(request.statsMs).subscribe((snapshot) => process.stdout.write(`${formatStats(snapshot)}\n`));
   const announcer = request.announce === undefined ? undefined : startAnnouncing(server, request.announce, request.verbose);
-  const registry = request.metrics === undefined ? undefined : counterMetrics({ transport: server.transport, read: () => server.snapshot() });
+  const registry = request.metrics === undefined ? undefined : counterMetrics({ transport: server.transport, read: () => server.snapshot(), latency: server });
   // A worker of --workers hands its series to the primary, which serves them all on the port.
   if (registry !== undefined && isWorker()) shareMetricsWithPrimary(registry);
   const metrics =

@@ -1,5 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
-import { latencyHistogram, type LatencyBucketCounts } from './latencyHistogram.js';
+import { latencyHistogram, type LatencySource } from './latencyHistogram.js';
 
 /** The counters a server keeps (a ServerStatsSnapshot has them all). */
 export interface ServedCounters {
@@ -13,8 +13,6 @@ export interface ServedCounters {
   readonly openConnections: number;
   /** Requests read and not yet answered or dropped. */
   readonly inFlight: number;
-  /** Request-to-reply latencies in fixed buckets (µs). */
-  readonly latency: LatencyBucketCounts;
 }
 
 /** Options of {@link counterMetrics}. */
@@ -23,6 +21,11 @@ export interface CounterMetricsOptions {
   readonly transport: string;
   /** Reads the counters now; called at each scrape, so the metrics and the stats share one source. */
   readonly read: () => ServedCounters;
+  /**
+   * The latency samples (a server's stats, a RunningServer): each one is observed into the
+   * `<prefix>reply_latency_seconds` histogram as it comes. Without it there is no histogram.
+   */
+  readonly latency?: LatencySource;
   /** Series name prefix. Defaults to `rxnet_`. */
   readonly prefix?: string;
   /** Adds prom-client's default process metrics (CPU, memory, event-loop lag...). Defaults to true. */
@@ -52,11 +55,12 @@ const GAUGES: ReadonlyArray<readonly [string, string, (c: ServedCounters) => num
 /**
  * A prom-client Registry whose series are read from one source of counters at each scrape, so
  * `--stats` and the metrics never disagree: `<prefix><name>_total` counters labelled by
- * transport, the `<prefix>open_connections` and `<prefix>in_flight_requests` gauges, the
- * `<prefix>reply_latency_seconds` histogram (buckets 5 µs to 2.5 s), and the default process metrics. The
- * exposition format is prom-client's.
+ * transport, the `<prefix>open_connections` and `<prefix>in_flight_requests` gauges, and the
+ * default process metrics. With `latency`, also the `<prefix>reply_latency_seconds` histogram
+ * (buckets 5 µs to 2.5 s), fed the same samples as the stats' percentiles. The exposition
+ * format is prom-client's.
  *
- * Example: `const registry = counterMetrics({ transport: 'tcp', read: () => server.snapshot() }); await registry.metrics()`
+ * Example: `const registry = counterMetrics({ transport: 'tcp', read: () => server.snapshot(), latency: server }); await registry.metrics()`
  *
  * @see serveMetrics
  */
@@ -88,13 +92,15 @@ export function counterMetrics(options: CounterMetricsOptions): Registry {
       },
     });
   }
-  latencyHistogram({
-    registry,
-    name: `${prefix}reply_latency_seconds`,
-    help: 'Time from reading a request to sending its reply (one sample per read, counted once per reply; UDP times 1 datagram in 64)',
-    labels,
-    read: () => options.read().latency,
-  });
+  if (options.latency !== undefined) {
+    latencyHistogram({
+      registry,
+      name: `${prefix}reply_latency_seconds`,
+      help: 'Time from reading requests to sending their replies: one sample per timed read, however many replies it had (UDP times 1 datagram in 64)',
+      labels,
+      source: options.latency,
+    });
+  }
   if (options.processMetrics ?? true) {
     collectDefaultMetrics({ register: registry, prefix });
     // prom-client names three of its gauges `_total`, which promtool rejects (only a counter may

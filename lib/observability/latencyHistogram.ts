@@ -1,15 +1,18 @@
-import type { Histogram, Registry } from 'prom-client';
+import { Histogram, type Registry } from 'prom-client';
 
-/** Cumulative latency counts at fixed bounds, in µs (a LatencyHistogram's `buckets()`). */
-export interface LatencyBucketCounts {
-  /** The upper bounds, in µs, ascending. */
-  readonly boundsMicros: readonly number[];
-  /** `cumulative[i]`: latencies at or under `boundsMicros[i]`. */
-  readonly cumulative: readonly number[];
-  /** Every latency (the `+Inf` bucket). */
-  readonly count: number;
-  /** Their sum, in µs. */
-  readonly sumMicros: number;
+/**
+ * The upper bounds of the latency buckets, in seconds: 5 µs to 2.5 s in 1-2.5-5 steps, so a fused
+ * read's replies (tens of µs) and a slow pipeline's (ms to s) both land in buckets of their own.
+ * Above the last one is `+Inf`.
+ */
+export const LATENCY_BUCKETS_SECONDS: readonly number[] = [
+  5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000, 1_000_000, 2_500_000,
+].map((micros) => micros / 1e6);
+
+/** Where latency samples come from: a ServerStats (`observeLatency`), or anything that hands out samples in µs. */
+export interface LatencySource {
+  /** Calls `observer` with each sample, in µs, until the returned function is called. */
+  observeLatency(observer: (micros: number) => void): () => void;
 }
 
 /** Options of {@link latencyHistogram}. */
@@ -20,52 +23,34 @@ export interface LatencyHistogramOptions {
   readonly help: string;
   /** Labels of every sample, e.g. `{ transport: 'tcp' }`. */
   readonly labels: Readonly<Record<string, string>>;
-  /** Reads the counts now (at each scrape). */
-  readonly read: () => LatencyBucketCounts;
-}
-
-/** One sample of a histogram as prom-client's registries pass it on (`get()`, and the cluster's JSON). */
-interface Sample {
-  readonly metricName: string;
-  readonly labels: Readonly<Record<string, string | number>>;
-  readonly value: number;
+  /** The samples to observe. */
+  readonly source: LatencySource;
+  /** Bucket upper bounds in seconds. Defaults to {@link LATENCY_BUCKETS_SECONDS}. */
+  readonly buckets?: readonly number[];
 }
 
 /**
- * Registers a Prometheus histogram (in seconds: `_bucket{le}`, `_sum`, `_count`) that is a view of
- * counts kept elsewhere, read at each scrape: the server records a latency with a weight (a
- * batch's replies) once per read, which prom-client's `Histogram#observe` cannot (one call per
- * value). prom-client formats and aggregates it (`aggregator: 'sum'` across `--workers`) like
- * its own histograms.
+ * Registers a prom-client `Histogram` (seconds: `_bucket{le}`, `_sum`, `_count`) in `registry`
+ * and observes each of the source's samples into it, converted from µs, from now on: one
+ * `observe` per sample (per read on the servers' fused path, not per reply). Its series exist,
+ * at zero, before the first sample. prom-client formats it, and sums it across `--workers`.
+ * Returns the histogram; it observes for as long as the source lives (the server's stats).
  *
- * Example: `latencyHistogram({ registry, name: 'rxnet_reply_latency_seconds', help, labels: { transport: 'tcp' }, read: () => stats.latency.buckets() })`
+ * Example: `latencyHistogram({ registry, name: 'rxnet_reply_latency_seconds', help, labels: { transport: 'tcp' }, source: stats })`
  *
  * @see counterMetrics
  */
-export function latencyHistogram(options: LatencyHistogramOptions): void {
-  const { name, labels } = options;
-  const view = {
-    name,
+export function latencyHistogram(options: LatencyHistogramOptions): Histogram {
+  const histogram = new Histogram({
+    name: options.name,
     help: options.help,
-    type: 'histogram',
-    aggregator: 'sum',
-    get: () => {
-      const counts = options.read();
-      const values: Sample[] = counts.boundsMicros.map((micros, i) => ({
-        metricName: `${name}_bucket`,
-        labels: { ...labels, le: micros / 1e6 },
-        value: counts.cumulative[i] ?? 0,
-      }));
-      values.push(
-        { metricName: `${name}_bucket`, labels: { ...labels, le: '+Inf' }, value: counts.count },
-        { metricName: `${name}_sum`, labels, value: counts.sumMicros / 1e6 },
-        { metricName: `${name}_count`, labels, value: counts.count },
-      );
-      return Promise.resolve({ name, help: options.help, type: 'histogram', aggregator: 'sum', values });
-    },
-  };
-  // A plain metric object, as prom-client's AggregatorRegistry.aggregate registers its own: the
-  // registry only calls `get()` and reads name, help, type and aggregator. Its type names the
-  // four metric classes, hence the cast.
-  options.registry.registerMetric(view as unknown as Histogram);
+    labelNames: Object.keys(options.labels),
+    buckets: [...(options.buckets ?? LATENCY_BUCKETS_SECONDS)],
+    registers: [options.registry],
+  });
+  histogram.zero(options.labels);
+  // Labels bound once: each sample skips their validation.
+  const labelled = histogram.labels(options.labels);
+  options.source.observeLatency((micros) => labelled.observe(micros / 1e6));
+  return histogram;
 }

@@ -19,7 +19,6 @@ export const LIB_LAYERS = [
   'codec',
   'timing',
   'options',
-  'stats',
   'observability',
   'policies',
   'operators',
@@ -38,7 +37,7 @@ export const LIB_LAYERS = [
 export type LibLayer = (typeof LIB_LAYERS)[number];
 
 /** The generic layers a server or a client is built on. */
-const BELOW_SERVER_AND_CLIENT = ['errors', 'framing', 'codec', 'timing', 'options', 'stats', 'observability', 'policies', 'operators', 'transport'] as const;
+const BELOW_SERVER_AND_CLIENT = ['errors', 'framing', 'codec', 'timing', 'options', 'observability', 'policies', 'operators', 'transport'] as const;
 
 /** What each lib/ layer may import from lib/ (itself always included). No generic layer may import a `calc*` one. */
 export const MAY_IMPORT: Readonly<Record<LibLayer, readonly LibLayer[]>> = {
@@ -47,15 +46,14 @@ export const MAY_IMPORT: Readonly<Record<LibLayer, readonly LibLayer[]>> = {
   codec: ['errors', 'framing'],
   timing: ['errors'],
   options: ['errors'],
-  stats: ['errors'],
   observability: ['errors'],
   policies: ['errors', 'timing'],
-  operators: ['errors', 'framing', 'timing', 'options', 'stats', 'policies'],
-  transport: ['errors', 'framing', 'timing', 'options', 'stats', 'operators'],
+  operators: ['errors', 'framing', 'timing', 'options', 'policies'],
+  transport: ['errors', 'framing', 'timing', 'options', 'operators'],
   server: [...BELOW_SERVER_AND_CLIENT],
   client: [...BELOW_SERVER_AND_CLIENT],
-  discovery: ['errors', 'framing', 'timing', 'options', 'stats', 'operators', 'transport'],
-  proxy: ['errors', 'framing', 'timing', 'options', 'stats', 'observability', 'operators', 'transport'],
+  discovery: ['errors', 'framing', 'timing', 'options', 'operators', 'transport'],
+  proxy: ['errors', 'framing', 'timing', 'options', 'observability', 'operators', 'transport'],
   'calc/protocol': ['errors'],
   'calc/operators': ['errors', 'framing', 'calc/protocol'],
   'calc/server': [...BELOW_SERVER_AND_CLIENT, 'server', 'calc/protocol', 'calc/operators'],
@@ -71,7 +69,6 @@ export const MAY_USE: Readonly<Record<LibLayer, readonly string[]>> = {
   codec: ['rxjs'],
   timing: [],
   options: ['zod'],
-  stats: [],
   observability: ['rxjs', 'prom-client', 'node:*'],
   policies: ['rxjs'],
   operators: ['rxjs', 'zod'],

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { counterMetrics, type ServedCounters } from '../../lib/observability/counterMetrics.js';
 import { serveMetrics } from '../../lib/observability/serveMetrics.js';
 import { parseServerArgs } from '../../cli/src/serverCommand.js';
-import { LatencyHistogram } from '../../lib/stats/LatencyHistogram.js';
+import { ServerStats } from '../../lib/server/ServerStats.js';
 import { startCli } from '../helpers/childProcess.js';
 import { fetchText, metricsPortOf, valueOf } from '../helpers/metricsScrape.js';
 import { exchange } from '../helpers/rawTcp.js';
@@ -19,7 +19,6 @@ const ZERO: ServedCounters = {
   rateLimited: 0,
   openConnections: 0,
   inFlight: 0,
-  latency: new LatencyHistogram().buckets(),
 };
 
 describe('Prometheus metrics (issue 15)', function () {
@@ -55,7 +54,12 @@ describe('Prometheus metrics (issue 15)', function () {
       expect(await exchange(server.port, '+,1,1\n*,6,7\nx\n', 3)).to.deep.equal(['200,2', '200,42', '300,-1']);
       const text = (await fetchText(port, '/metrics')).body;
       expect(valueOf(text, 'rxnet_requests_total{transport="tcp"}') - before).to.equal(3);
-      expect(valueOf(text, 'rxnet_reply_latency_seconds_count{transport="tcp"}') - timedBefore, 'each reply timed').to.equal(3);
+      // One latency sample per read: the three requests came in one write, so in one to three reads.
+      expect(valueOf(text, 'rxnet_reply_latency_seconds_count{transport="tcp"}') - timedBefore, 'each read timed').to.be.within(1, 3);
+      // One request per connection, each answered before the next: exactly one read, one sample, each.
+      for (const request of ['+,2,2\n', '-,9,3\n']) expect(await exchange(server.port, request, 1)).to.have.length(1);
+      const after = (await fetchText(port, '/metrics')).body;
+      expect(valueOf(after, 'rxnet_reply_latency_seconds_count{transport="tcp"}') - valueOf(text, 'rxnet_reply_latency_seconds_count{transport="tcp"}')).to.equal(2);
       expect(valueOf(text, 'rxnet_in_flight_requests{transport="tcp"}')).to.equal(0);
       expect(valueOf(text, 'rxnet_invalid_total{transport="tcp"}')).to.equal(1);
       expect(text).to.include('rxnet_process_cpu_user_seconds_total');
@@ -82,22 +86,30 @@ describe('Prometheus metrics (issue 15)', function () {
     }
   });
 
-  it('exposes the latency histogram in seconds: cumulative buckets from 5 µs to 2.5 s, +Inf, _sum and _count, each reply counted', async () => {
-    const histogram = new LatencyHistogram();
-    histogram.record(20, 32); // one read of 32 replies, 20 µs
-    histogram.record(300); // a 300 µs reply
-    histogram.record(4_000_000); // a 4 s reply: only +Inf
-    const registry = counterMetrics({ transport: 'tcp', read: () => ({ ...ZERO, latency: histogram.buckets() }), processMetrics: false });
+  it('observes each latency sample into a prom-client histogram in seconds: buckets from 5 µs to 2.5 s, +Inf, _sum and _count', async () => {
+    const stats = new ServerStats();
+    const registry = counterMetrics({ transport: 'tcp', read: () => stats.snapshot(), latency: stats, processMetrics: false });
+    const text0 = await registry.metrics();
+    expect(valueOf(text0, 'rxnet_reply_latency_seconds_count{transport="tcp"}'), 'the series exist before a sample').to.equal(0);
+    stats.repliedMany(32, 20); // one read of 32 replies, 20 µs: one sample
+    stats.replied(300); // a 300 µs reply
+    stats.replied(4_000_000); // a 4 s reply: only +Inf
     const text = await registry.metrics();
-    const bucket = (le: string): number => valueOf(text, `rxnet_reply_latency_seconds_bucket{transport="tcp",le="${le}"}`);
+    const bucket = (le: string): number => valueOf(text, `rxnet_reply_latency_seconds_bucket{le="${le}",transport="tcp"}`);
     expect(text).to.include('# TYPE rxnet_reply_latency_seconds histogram');
     expect([bucket('0.000005'), bucket('0.00001'), bucket('0.000025'), bucket('0.00025'), bucket('0.0005'), bucket('2.5'), bucket('+Inf')]).to.deep.equal([
-      0, 0, 32, 32, 33, 33, 34,
+      0, 0, 1, 1, 2, 2, 3,
     ]);
-    expect(valueOf(text, 'rxnet_reply_latency_seconds_count{transport="tcp"}')).to.equal(34);
-    expect(valueOf(text, 'rxnet_reply_latency_seconds_sum{transport="tcp"}')).to.be.closeTo((20 * 32 + 300 + 4_000_000) / 1e6, 1e-9);
+    expect(valueOf(text, 'rxnet_reply_latency_seconds_count{transport="tcp"}')).to.equal(3);
+    expect(valueOf(text, 'rxnet_reply_latency_seconds_sum{transport="tcp"}')).to.be.closeTo((20 + 300 + 4_000_000) / 1e6, 1e-9);
+    expect(valueOf(text, 'rxnet_replies_total{transport="tcp"}'), 'replies still counted one by one').to.equal(34);
     requireSystemTool('promtool', 'prometheus');
     execFileSync('promtool', ['check', 'metrics'], { input: text, stdio: ['pipe', 'pipe', 'pipe'] });
+  });
+
+  it('has no latency histogram without a latency source', async () => {
+    const registry = counterMetrics({ transport: 'tcp', read: () => ZERO, processMetrics: false });
+    expect(await registry.metrics()).not.to.include('rxnet_reply_latency_seconds');
   });
 
   it('--metrics-host needs --metrics-port, and --metrics-port goes with --workers (the primary aggregates)', () => {

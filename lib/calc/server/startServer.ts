@@ -11,7 +11,7 @@ import type { WiretapSettings } from '../../server/wiretapConnection.js';
 import { serveTcp } from '../../server/serveTcp.js';
 import { serveUdp } from '../../server/serveUdp.js';
 import { resolveServerOptions, type ServerOptions, type Transport } from './serverOptions.js';
-import { ServerStats, type ServerStatsSnapshot } from '../../server/ServerStats.js';
+import { ServerStats, type LatencyObserver, type ServerStatsSnapshot } from '../../server/ServerStats.js';
 
 /** Options of {@link RunningServer.close}. */
 export interface CloseOptions {
@@ -45,6 +45,11 @@ export interface RunningServer extends AsyncDisposable {
    * Example: `server.stats(1000).subscribe((s) => console.log(s.requests))`
    */
   stats(intervalMs?: number, scheduler?: SchedulerLike): Observable<ServerStatsSnapshot>;
+  /**
+   * Calls `observer` with each latency sample (µs) behind the percentiles, until the returned
+   * function is called: how the metrics' histogram is fed (`counterMetrics({ ..., latency: server })`).
+   */
+  observeLatency(observer: LatencyObserver): () => void;
 }
 
 /** The stream listener for a transport: TLS binds its certificate; TCP and Unix use listenTcp (Unix via `path`). */
@@ -132,6 +137,7 @@ export function startServer(
           close,
           [Symbol.asyncDispose]: () => close(),
           snapshot: () => stats.snapshot(),
+          observeLatency: (observer) => stats.observeLatency(observer),
           stats: (intervalMs = 1000, scheduler: SchedulerLike = asyncScheduler) =>
             interval(intervalMs, scheduler).pipe(
               takeUntil(closed$),
