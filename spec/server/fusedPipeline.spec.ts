@@ -56,13 +56,17 @@ async function overUdp(pipeline: OperatorFunction<Frame, string>, stats: ServerS
   const client = createSocket('udp4');
   try {
     const got: string[] = [];
-    client.on('message', (data) => got.push(data.toString('utf8')));
+    let received = 0;
+    client.on('message', (data) => {
+      received += 1;
+      got.push(data.toString('utf8'));
+    });
     await new Promise<void>((resolve) => client.bind(0, '127.0.0.1', resolve));
     // One at a time, so the replies' order is the requests' order; a dropped one is waited out.
     for (const line of [...LINES, '+,2,2\r\n', '+,3,3\n']) {
       const before = stats.requests;
       client.send(line, port, '127.0.0.1');
-      for (let i = 0; i < 100 && (stats.requests === before || got.length < stats.replies); i += 1) await sleep(2);
+      for (let i = 0; i < 100 && (stats.requests === before || received < stats.replies); i += 1) await sleep(2);
       got.push('|');
     }
     return got;

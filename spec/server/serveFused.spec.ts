@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { connect, createServer, type Socket } from 'node:net';
 import type { Subscription } from 'rxjs';
-import { calcPipeline } from '../../lib/server/calcPipeline.js';
+import { calcPipeline } from '../../lib/calc/server/calcPipeline.js';
 import { serveTcp } from '../../lib/server/serveTcp.js';
 import { ServerStats } from '../../lib/server/ServerStats.js';
 
