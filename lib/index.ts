@@ -251,7 +251,8 @@ export { wireLogger, type WireLogger } from './observability/wireLogger.js';
 // Issue 12: the fused fast path (a pipeline's synchronous per-frame step) and the UDP receive buffer.
 export { CUT, DROP, FUSED_STEP, fusedStepOf, withFusedStep, type FusedPipeline, type FusedStep } from './server/fusedStep.js';
 export { DEFAULT_RECV_BUFFER_SIZE } from './transport/bindUdp.js';
-export { wiretapConnection, wiretapDatagram, type WiretapSettings } from './server/wiretapConnection.js';
+export { wiretapConnection } from './transport/wiretapConnection.js';
+export { wiretapDatagram, type WiretapSettings } from './server/wiretapDatagram.js';
 // Issue 13: any protocol on the server and the clients: a codec, the generic request/response client, their errors.
 export {
   RxnetOutOfStepError,

@@ -4,7 +4,7 @@ import { connectTls } from '../transport/connectTls.js';
 import type { TcpConnection } from '../transport/TcpConnection.js';
 import { explainNameMismatch } from './explainNameMismatch.js';
 import type { TcpClientOptions } from './tcpClientOptions.js';
-import { wiretapClientConnection } from './wiretapSockets.js';
+import { wiretapConnection } from '../transport/wiretapConnection.js';
 
 /** What each connection of a client gets of its own. */
 export interface EndpointHooks {
@@ -20,7 +20,7 @@ export interface EndpointHooks {
  * for `tls`. The only place in the client that knows there is more than one transport. A TLS
  * certificate that does not carry the name connected to fails with the names it does carry
  * (explainNameMismatch). With `wiretap`, the connection's bytes are logged both ways
- * (wiretapClientConnection); without it nothing is added.
+ * (wiretapConnection); without it nothing is added.
  *
  * Example: `connectEndpoint(resolveTcpClientOptions({ transport: 'unix', path: '/tmp/calc.sock' }), { id: 1, onClosed })`
  *
@@ -29,7 +29,7 @@ export interface EndpointHooks {
 export function connectEndpoint(options: Readonly<TcpClientOptions>, hooks: EndpointHooks): Observable<TcpConnection> {
   const tap = options.wiretap;
   const connection$ = connectOver(options, hooks);
-  return tap === undefined ? connection$ : connection$.pipe(map((connection) => wiretapClientConnection(connection, tap)));
+  return tap === undefined ? connection$ : connection$.pipe(map((connection) => wiretapConnection(connection, tap)));
 }
 
 /** The connection over the options' transport, untapped. */

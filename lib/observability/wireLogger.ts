@@ -1,9 +1,8 @@
 import { formatWireEntry, type WireDirection, type WiretapFormat } from './wiretap.js';
 
 /**
- * What to log the bytes of every connection or datagram with (`--wiretap text|hex`): the same
- * shape as the server's `WiretapSettings`, for the client and the proxy, which cannot import
- * the server.
+ * What to log the bytes of every connection or datagram with (`--wiretap text|hex`), on the
+ * server, the client and the proxy.
  */
 export interface WiretapSettings {
   /** `text` (escaped) or `hex` (`hexdump -C`). */

@@ -49,7 +49,8 @@ export const MAY_IMPORT: Readonly<Record<LibLayer, readonly LibLayer[]>> = {
   observability: ['errors'],
   policies: ['errors', 'timing'],
   operators: ['errors', 'framing', 'timing', 'options', 'policies'],
-  transport: ['errors', 'framing', 'timing', 'options', 'operators'],
+  // observability: the byte-level wiretap of a connection (transport/wiretapConnection.ts), no protocol.
+  transport: ['errors', 'framing', 'timing', 'options', 'observability', 'operators'],
   server: [...BELOW_SERVER_AND_CLIENT],
   client: [...BELOW_SERVER_AND_CLIENT],
   discovery: ['errors', 'framing', 'timing', 'options', 'operators', 'transport'],

@@ -1,26 +1,7 @@
 import { expect } from 'chai';
-import { connect } from 'node:net';
+import { rawExchange } from '../helpers/rawTcp.js';
 import { openUdpProbe } from '../helpers/rawUdp.js';
 import { runExample, startExample, type ExampleRun } from './runExample.js';
-
-/** Writes `bytes` on a fresh connection to `port` and resolves with everything the server sent until it closed (or `ms` passed). */
-function rawExchange(port: number, bytes: Buffer, ms = 3000): Promise<{ received: Buffer; closedByServer: boolean }> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ port, host: '127.0.0.1' });
-    const chunks: Buffer[] = [];
-    const timer = setTimeout(() => {
-      socket.destroy();
-      resolve({ received: Buffer.concat(chunks), closedByServer: false });
-    }, ms);
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('error', reject);
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve({ received: Buffer.concat(chunks), closedByServer: true });
-    });
-    socket.write(bytes);
-  });
-}
 
 /** A frame of the length-prefixed example: a 4-byte big-endian length, then the body. */
 const frame = (body: Buffer): Buffer => Buffer.concat([Buffer.from([0, 0, 0, body.length]), body]);

@@ -76,3 +76,25 @@ export function connectOutcome(port: number): Promise<string> {
     });
   });
 }
+
+/**
+ * Writes `bytes` on a fresh connection to `port` and resolves with everything the server sent
+ * until it closed (`closedByServer`), or until `ms` passed (then our side closes it).
+ */
+export function rawExchange(port: number, bytes: Buffer, ms = 3000): Promise<{ received: Buffer; closedByServer: boolean }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    const chunks: Buffer[] = [];
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve({ received: Buffer.concat(chunks), closedByServer: false });
+    }, ms);
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve({ received: Buffer.concat(chunks), closedByServer: true });
+    });
+    socket.write(bytes);
+  });
+}

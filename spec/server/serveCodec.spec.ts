@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { connect } from 'node:net';
 import { map, type Subscription } from 'rxjs';
 import { lengthFieldCodec } from '../../lib/codec/lengthFieldCodec.js';
 import { lineCodec } from '../../lib/codec/lineCodec.js';
@@ -7,26 +6,8 @@ import { ERR_RXNET_BAD_LENGTH_FIELD, ERR_RXNET_UNENCODABLE_FRAME, RxnetInvalidOp
 import { serveTcp } from '../../lib/server/serveTcp.js';
 import { serveUdp } from '../../lib/server/serveUdp.js';
 import { ServerStats } from '../../lib/server/ServerStats.js';
+import { rawExchange } from '../helpers/rawTcp.js';
 import { openUdpProbe } from '../helpers/rawUdp.js';
-
-/** Writes `bytes` and resolves with all the server sent until it closed, or `ms` passed. */
-function rawExchange(port: number, bytes: Buffer, ms = 2000): Promise<{ received: Buffer; closedByServer: boolean }> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ port, host: '127.0.0.1' });
-    const chunks: Buffer[] = [];
-    const timer = setTimeout(() => {
-      socket.destroy();
-      resolve({ received: Buffer.concat(chunks), closedByServer: false });
-    }, ms);
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('error', reject);
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve({ received: Buffer.concat(chunks), closedByServer: true });
-    });
-    socket.write(bytes);
-  });
-}
 
 const frame = (body: string): Buffer => Buffer.concat([Buffer.from([0, 0, 0, Buffer.byteLength(body)]), Buffer.from(body)]);
 

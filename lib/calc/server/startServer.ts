@@ -7,7 +7,7 @@ import { formatEndpoint, type SocketAddress } from '../../transport/SocketAddres
 import type { TcpConnection } from '../../transport/TcpConnection.js';
 import { isStreamTransport } from '../../transport/Transport.js';
 import { calcPipeline } from './calcPipeline.js';
-import type { WiretapSettings } from '../../server/wiretapConnection.js';
+import type { WiretapSettings } from '../../observability/wireLogger.js';
 import { serveTcp } from '../../server/serveTcp.js';
 import { serveUdp } from '../../server/serveUdp.js';
 import { resolveServerOptions, type ServerOptions, type Transport } from './serverOptions.js';
