@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { defer, Observable, of, Subject, take, type Subscriber, type TeardownLogic, type Unsubscribable } from 'rxjs';
+import type { IdleSweep, IdleTracked } from './IdleSweep.js';
 import type { QueuedReader, ReadBudget } from './ReadBudget.js';
 import type { SocketAddress } from './SocketAddress.js';
 
@@ -48,6 +49,30 @@ export interface TcpConnection {
    * out if the kernel takes it now), nothing after. Safe to call more than once.
    */
   destroy(): void;
+}
+
+/**
+ * A connection's write-at-once (internal: see {@link sendNow}). A wrapper that keeps the
+ * connection's own `send` may carry it over; one that replaces `send` must not.
+ */
+export const kSendNow = Symbol('rxnet.sendNow');
+
+/** A connection that can write at once. */
+interface SendsNow {
+  [kSendNow]?(data: string): void;
+}
+
+/**
+ * Sends `data` and writes it at once, with whatever was sent before it in this tick, instead
+ * of on the next tick: for a caller that joined a read's replies into one string itself (the
+ * fused path: one write per read, as plain Node does). Any other connection just sends it.
+ *
+ * Example: `sendNow(connection, '200,2\n200,6\n')`
+ */
+export function sendNow(connection: TcpConnection, data: string): void {
+  const now = (connection as TcpConnection & SendsNow)[kSendNow];
+  if (now === undefined) connection.send(data);
+  else now.call(connection, data);
 }
 
 /** The connection a socket belongs to (as Node's `owner_symbol`): shared listeners find it through it. */
@@ -117,22 +142,24 @@ class DataSubscription implements Unsubscribable {
  * turn of the event loop, round-robin with the listener's other connections, and only while
  * nothing holds reading and the replies so far fit under the socket's write high-water mark;
  * meanwhile the socket is paused, so a connection holds at most one read that was not handed on.
+ * With an `idle` sweep (the listener's), a connection silent both ways for its timeout is closed.
  * The connection is one object (its methods on its prototype, its socket listeners shared by all
  * connections): to wrap it, use wrapConnection, as a spread would lose its methods.
  *
- * Example: `subscriber.next(createTcpConnection(socket, nextId++, undefined, budget))`
+ * Example: `subscriber.next(createTcpConnection(socket, nextId++, undefined, budget, idle))`
  */
 export function createTcpConnection(
   socket: Socket,
   id: number,
   family = socket.remoteFamily ?? 'IPv4',
   budget?: ReadBudget,
+  idle?: IdleSweep,
 ): TcpConnection {
-  return new SocketConnection(socket, id, { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0, family }, budget);
+  return new SocketConnection(socket, id, { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0, family }, budget, idle);
 }
 
 /** A {@link TcpConnection} over a socket: its state as fields, no closure of its own. */
-class SocketConnection implements TcpConnection, QueuedReader {
+class SocketConnection implements TcpConnection, QueuedReader, IdleTracked {
   readonly data$: Observable<Buffer> = new ConnectionData(this);
   /** The subscriber of data$, while there is one. */
   inbound: Subscriber<Buffer> | undefined;
@@ -161,14 +188,18 @@ class SocketConnection implements TcpConnection, QueuedReader {
   private handedOn: Subject<void> | undefined;
   /** A graceful stop asked for what Node had buffered in the socket to be handed on too. */
   private pullBuffered = false;
+  /** With an idle sweep: its tick at the last read or write. */
+  activeTick = 0;
 
   constructor(
     readonly socket: OwnedSocket,
     readonly id: number,
     readonly remote: SocketAddress,
     private readonly budget: ReadBudget | undefined,
+    private readonly idle: IdleSweep | undefined,
   ) {
     socket[kConnection] = this;
+    idle?.track(this);
     // data$ reports an error; this listener also keeps it from being unhandled while no one subscribes.
     socket.on('error', onSocketError);
     socket.on('close', onSocketClose);
@@ -192,6 +223,16 @@ class SocketConnection implements TcpConnection, QueuedReader {
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       if (toFlush.push(this) === 1) process.nextTick(flushSent);
+    }
+  }
+
+  /** See {@link sendNow}. */
+  [kSendNow](data: string): void {
+    if (this.flushScheduled) {
+      this.send(data);
+      this.flush();
+    } else if (this.socket.writable) {
+      this.write(data);
     }
   }
 
@@ -261,6 +302,7 @@ class SocketConnection implements TcpConnection, QueuedReader {
   }
 
   onData(chunk: Buffer): void {
+    if (this.idle !== undefined) this.activeTick = this.idle.tick;
     const subscriber = this.inbound;
     if (subscriber === undefined) return;
     const budget = this.budget;
@@ -297,6 +339,7 @@ class SocketConnection implements TcpConnection, QueuedReader {
   }
 
   onClose(): void {
+    this.idle?.untrack(this);
     this.rest = undefined;
     this.inbound?.complete();
   }
@@ -345,7 +388,13 @@ class SocketConnection implements TcpConnection, QueuedReader {
     if (this.rest !== undefined && !this.queued) this.applyFlow(); // the written replies may have made room
   }
 
+  /** Silent both ways for the idle timeout. */
+  closeIdle(): void {
+    this.socket.destroy();
+  }
+
   private write(data: string | Uint8Array): void {
+    if (this.idle !== undefined) this.activeTick = this.idle.tick;
     if (!this.socket.write(data) && !this.drainHeld) {
       this.drainHeld = true;
       this.holds += 1;

@@ -1,5 +1,6 @@
 import { createServer, type Socket } from 'node:net';
-import { Observable } from 'rxjs';
+import { Observable, type SchedulerLike } from 'rxjs';
+import { IdleSweep } from './IdleSweep.js';
 import { reclaimStaleSocket } from './reclaimStaleSocket.js';
 import { ReadBudget } from './ReadBudget.js';
 import type { SocketAddress } from './SocketAddress.js';
@@ -34,8 +35,13 @@ export interface ListenTcpOptions {
   readonly handshakeTimeoutMs?: number;
   /** Transports with a handshake: called with the number of connections in their handshake whenever it changes. */
   readonly onHandshaking?: (count: number) => void;
-  /** A connection with no traffic either way for this long is closed. Defaults to 0 (never). */
+  /**
+   * A connection with no traffic either way for this long is closed (within an eighth more: one
+   * sweep for all connections, see IdleSweep). Defaults to 0 (never).
+   */
   readonly idleTimeoutMs?: number;
+  /** The scheduler of the listener's timers: the idle sweep, a TLS handshake's deadline. Defaults to asyncScheduler. */
+  readonly scheduler?: SchedulerLike;
   /**
    * When this emits, the listening socket closes and no more connections are accepted; the
    * connections already accepted stay open, and the observable completes once all have closed
@@ -52,11 +58,6 @@ export interface ListenTcpOptions {
   readonly createServer?: typeof createServer;
   /** The event that hands over a ready socket: `connection` for net, `secureConnection` for TLS. */
   readonly connectionEvent?: string;
-}
-
-/** A 'timeout' listener shared by every socket: an idle connection is closed. */
-function destroySocket(this: Socket): void {
-  this.destroy();
 }
 
 /**
@@ -92,6 +93,7 @@ export function listenTcp(options: ListenTcpOptions = {}): Observable<TcpConnect
     let nextId = 1;
     let accepting = true;
     const budget = options.readSliceBytes === undefined ? undefined : new ReadBudget({ maxSliceBytes: options.readSliceBytes, bytesPerTurn: options.readBytesPerTurn });
+    const idle = (options.idleTimeoutMs ?? 0) > 0 ? new IdleSweep(options.idleTimeoutMs ?? 0, options.scheduler) : undefined;
 
     const completeIfDrained = (): void => {
       if (!accepting && sockets.size === 0) subscriber.complete();
@@ -110,11 +112,7 @@ export function listenTcp(options: ListenTcpOptions = {}): Observable<TcpConnect
       socket.on('close', onSocketClose);
     };
     const onConnection = (socket: Socket): void => {
-      if ((options.idleTimeoutMs ?? 0) > 0) {
-        socket.setTimeout(options.idleTimeoutMs ?? 0);
-        socket.on('timeout', destroySocket);
-      }
-      subscriber.next(createTcpConnection(socket, nextId++, options.path === undefined ? undefined : 'unix', budget));
+      subscriber.next(createTcpConnection(socket, nextId++, options.path === undefined ? undefined : 'unix', budget, idle));
     };
     const onDrop = (): void => options.onRefused?.();
     const listen = (): void => {
@@ -170,6 +168,7 @@ export function listenTcp(options: ListenTcpOptions = {}): Observable<TcpConnect
       for (const socket of sockets) socket.destroy();
       sockets.clear();
       budget?.close();
+      idle?.close();
       closeListener();
     };
   });

@@ -1,4 +1,4 @@
-import type { TcpConnection } from './TcpConnection.js';
+import { kSendNow, type TcpConnection } from './TcpConnection.js';
 
 /** What {@link wrapConnection} may replace. */
 export type ConnectionOverrides = Partial<Pick<TcpConnection, 'remote' | 'data$' | 'send'>>;
@@ -13,6 +13,8 @@ export type ConnectionOverrides = Partial<Pick<TcpConnection, 'remote' | 'data$'
  */
 export function wrapConnection(connection: TcpConnection, overrides: ConnectionOverrides): TcpConnection {
   const stopReading = connection.stopReading;
+  // Writing at once is the connection's own send, so it is kept only with that send.
+  const now = overrides.send === undefined ? (connection as { [kSendNow]?: (data: string) => void })[kSendNow] : undefined;
   return {
     id: connection.id,
     remote: overrides.remote ?? connection.remote,
@@ -23,5 +25,6 @@ export function wrapConnection(connection: TcpConnection, overrides: ConnectionO
     hold: () => connection.hold(),
     destroy: () => connection.destroy(),
     ...(stopReading === undefined ? {} : { stopReading: () => stopReading.call(connection) }),
+    ...(now === undefined ? {} : { [kSendNow]: (data: string) => now.call(connection, data) }),
   };
 }

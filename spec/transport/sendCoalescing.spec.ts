@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import type { Socket } from 'node:net';
 import sinon from 'sinon';
-import { createTcpConnection } from '../../lib/transport/TcpConnection.js';
+import { createTcpConnection, sendNow } from '../../lib/transport/TcpConnection.js';
+import { wrapConnection } from '../../lib/transport/wrapConnection.js';
 import { socketPair } from '../helpers/socketPair.js';
 
 /** A connected pair on 127.0.0.1: our side (the client) to wrap as a TcpConnection, and the peer's socket. */
@@ -56,5 +57,40 @@ describe('TcpConnection#send', () => {
     } finally {
       await close();
     }
+  });
+
+  describe('sendNow (the fused path: one write per read)', () => {
+    it('writes at once, in the same tick, after what was sent before it in this tick, as one write', async () => {
+      const { ours, close } = await pair();
+      try {
+        const write = sinon.spy(ours, 'write');
+        const connection = createTcpConnection(ours, 1);
+        sendNow(connection, '200,2\n200,6\n');
+        expect(write.args.map((args) => args[0])).to.deep.equal(['200,2\n200,6\n']);
+        connection.send('a\n');
+        sendNow(connection, 'b\n');
+        expect(write.args.map((args) => args[0])).to.deep.equal(['200,2\n200,6\n', 'a\nb\n']);
+        await new Promise((resolve) => process.nextTick(resolve));
+        expect(write.callCount, 'nothing left for the next tick').to.equal(2);
+      } finally {
+        await close();
+      }
+    });
+
+    it('goes through a wrapper\'s own send (a wiretap) and is kept by a wrapper that keeps send', async () => {
+      const { ours, close } = await pair();
+      try {
+        const write = sinon.spy(ours, 'write');
+        const connection = createTcpConnection(ours, 1);
+        const logged: string[] = [];
+        sendNow(wrapConnection(connection, { send: (data) => (logged.push(String(data)), connection.send(data)) }), 'x\n');
+        expect([logged, write.callCount]).to.deep.equal([['x\n'], 0]); // sent through the override, written on the next tick
+        await new Promise((resolve) => process.nextTick(resolve));
+        sendNow(wrapConnection(connection, { remote: { address: 'p', port: 0, family: 'unix' } }), 'y\n');
+        expect(write.args.map((args) => args[0])).to.deep.equal(['x\n', 'y\n']);
+      } finally {
+        await close();
+      }
+    });
   });
 });
