@@ -88,11 +88,16 @@ export class ReadBudget {
     return this.queue.length - this.head;
   }
 
-  /** Takes `bytes` of this turn's budget for bytes just read: true means hand them on now. */
+  /**
+   * Takes `bytes` of this turn's budget for bytes just read: true means hand them on now. The
+   * budget is renewed by the next turn once half of it is spent: light traffic (one request per
+   * read) schedules no turn at all, so it costs no extra turn of the event loop per read, and
+   * bytes taken in earlier turns only ever make a turn's share smaller, never larger.
+   */
   take(bytes: number): boolean {
     if (this.spent >= this.freshBytesPerTurn) return false;
     this.spent += bytes;
-    this.schedule();
+    if (this.spent * 2 >= this.freshBytesPerTurn) this.schedule();
     return true;
   }
 

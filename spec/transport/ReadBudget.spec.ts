@@ -46,14 +46,25 @@ describe('ReadBudget', () => {
       expect(budget.take(1)).to.equal(true);
     });
 
-    it('schedules one turn, however many reads it grants', () => {
+    it('schedules no turn while under half the budget is spent (one request a read costs no extra turn), then one, however many reads it grants', () => {
       const turns = manualTurns();
-      const budget = new ReadBudget({ nextTurn: turns.nextTurn });
+      const budget = new ReadBudget({ freshBytesPerTurn: 1000, nextTurn: turns.nextTurn });
+      for (let i = 0; i < 49; i += 1) budget.take(10);
+      expect(turns.queued(), 'light traffic: no turn').to.equal(0);
+      budget.take(10); // 500: half spent
       budget.take(10);
       budget.take(10);
       expect(turns.queued()).to.equal(1);
       turns.turn();
       expect(turns.queued(), 'nothing waits, no further turn').to.equal(0);
+      expect([budget.take(999), budget.take(1), budget.take(1)], 'a fresh budget after the turn').to.deep.equal([true, true, false]);
+    });
+
+    it('never grants more than freshBytesPerTurn in one turn: bytes of earlier turns count against it until it is renewed', () => {
+      const turns = manualTurns();
+      const budget = new ReadBudget({ freshBytesPerTurn: 1000, nextTurn: turns.nextTurn });
+      budget.take(400); // an earlier turn: under half, no renewal scheduled
+      expect([budget.take(500), budget.take(100), budget.take(1)]).to.deep.equal([true, true, false]);
     });
   });
 
