@@ -14,5 +14,6 @@ export function decodeMessage(message: Uint8Array, maxLength: number = DEFAULT_M
   if (end > 0 && message[end - 1] === 0x0a) end -= 1;
   if (end > 0 && message[end - 1] === 0x0d && end < message.length) end -= 1;
   if (end > maxLength) return overlong(maxLength);
-  return Buffer.from(message.buffer, message.byteOffset, end).toString('utf8');
+  // A Buffer decodes its own bytes (no view object made per message); any other Uint8Array through a view.
+  return Buffer.isBuffer(message) ? message.toString('utf8', 0, end) : Buffer.from(message.buffer, message.byteOffset, end).toString('utf8');
 }

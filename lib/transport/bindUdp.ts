@@ -1,5 +1,6 @@
-import { createSocket, type RemoteInfo } from 'node:dgram';
-import { isIPv6 } from 'node:net';
+import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
+import { lookup, type LookupOneOptions } from 'node:dns';
+import { isIP, isIPv6 } from 'node:net';
 import { Observable } from 'rxjs';
 import { RxnetInvalidOptionError } from '../errors.js';
 import { closeUdpSocket } from './closeUdpSocket.js';
@@ -42,6 +43,44 @@ export interface BindUdpOptions {
  */
 export const DEFAULT_RECV_BUFFER_SIZE = 4 * 1024 * 1024;
 
+/** What a received datagram needs of its socket to reply. */
+interface SocketOwner {
+  readonly socket: UdpSocket;
+  isOpen(): boolean;
+}
+
+/** A datagram received: one object, its `reply` on the prototype (no closure per datagram). */
+class ReceivedDatagram implements Datagram {
+  constructor(
+    readonly data: Buffer,
+    readonly sender: SocketAddress,
+    private readonly owner: SocketOwner,
+  ) {}
+
+  reply(reply: string | Uint8Array): void {
+    // No callback: with one, every send that completes at once costs a process.nextTick.
+    // A failed send is emitted as 'error' instead, reported to onSendError.
+    if (this.owner.isOpen()) this.owner.socket.send(reply, this.sender.port, this.sender.address);
+  }
+}
+
+type LookupDone = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
+
+/**
+ * dgram's address lookup, run before every send and the bind: an IP address (a reply goes to
+ * the sender's, always one) is its own answer at once, where dns.lookup answers it a tick later
+ * (a process.nextTick per reply); a name goes to dns.lookup. Before the socket is bound the answer
+ * stays a tick late, as dns.lookup's, so 'listening' is never emitted inside bind(). Internal to bindUdp.
+ *
+ * Example: `createSocket({ type: 'udp4', lookup: (a, f, done) => lookupAddress(bound, a, f, done) })`
+ */
+export function lookupAddress(bound: boolean, address: string, options: number | LookupOneOptions, done: LookupDone): void {
+  const ip = isIP(address);
+  if (bound && ip !== 0) done(null, address, ip);
+  else if (typeof options === 'number') lookup(address, options, done);
+  else lookup(address, options, done);
+}
+
 /**
  * A UDP socket as an observable of datagrams. Subscribing binds; unsubscribing stops receiving,
  * lets replies already handed to the socket go out, then closes it and removes every listener
@@ -62,20 +101,12 @@ export function bindUdp(options: BindUdpOptions = {}): Observable<Datagram> {
   }
   return new Observable<Datagram>((subscriber) => {
     const host = options.host ?? '127.0.0.1';
-    const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize });
     let open = true;
     let bound = false;
+    const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize, lookup: (address, family, done) => lookupAddress(bound, address, family, done) });
+    const owner: SocketOwner = { socket, isOpen: () => open };
     const onMessage = (data: Buffer, rinfo: RemoteInfo): void => {
-      const sender: SocketAddress = { address: rinfo.address, port: rinfo.port, family: rinfo.family };
-      subscriber.next({
-        data,
-        sender,
-        reply: (reply) => {
-          // No callback: with one, every send that completes at once costs a process.nextTick.
-          // A failed send is emitted as 'error' instead, reported to onSendError below.
-          if (open) socket.send(reply, rinfo.port, rinfo.address);
-        },
-      });
+      subscriber.next(new ReceivedDatagram(data, { address: rinfo.address, port: rinfo.port, family: rinfo.family }, owner));
     };
     const onError = (err: Error): void => {
       if (bound) options.onSendError?.(err);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createSocket } from 'node:dgram';
 import { Subject, type Subscription } from 'rxjs';
-import { bindUdp, type Datagram } from '../../lib/transport/bindUdp.js';
+import { bindUdp, lookupAddress, type Datagram } from '../../lib/transport/bindUdp.js';
 import type { SocketAddress } from '../../lib/transport/SocketAddress.js';
 import { openUdpProbe } from '../helpers/rawUdp.js';
 
@@ -85,5 +85,29 @@ describe('bindUdp', () => {
     });
     await new Promise<void>((resolve) => again.close(() => resolve()));
     await probe.close();
+  });
+});
+
+describe('lookupAddress (dgram\'s lookup before each send)', () => {
+  it('answers an IP address at once once bound (no tick per reply), with its family', () => {
+    const answers: unknown[] = [];
+    lookupAddress(true, '127.0.0.1', 4, (err, address, family) => answers.push([err, address, family]));
+    lookupAddress(true, '::1', { family: 6 }, (err, address, family) => answers.push([err, address, family]));
+    expect(answers).to.deep.equal([
+      [null, '127.0.0.1', 4],
+      [null, '::1', 6],
+    ]);
+  });
+
+  it('answers a tick later before the socket is bound (so bind never emits listening inside itself), and resolves names with dns', async () => {
+    const answers: unknown[] = [];
+    const unbound = new Promise((resolve) => lookupAddress(false, '127.0.0.1', 4, (err, address) => resolve(answers.push(['unbound', err, address]))));
+    const named = new Promise((resolve) => lookupAddress(true, 'localhost', 4, (err, address) => resolve(answers.push(['named', err, address]))));
+    expect(answers, 'nothing answered synchronously').to.deep.equal([]);
+    await Promise.all([unbound, named]);
+    expect(answers).to.deep.include.members([
+      ['unbound', null, '127.0.0.1'],
+      ['named', null, '127.0.0.1'],
+    ]);
   });
 });

@@ -6,7 +6,8 @@ import { CODE_ERROR, CODE_OK, type CalcOutcome } from './types.js';
  * Example: `formatNumber(0.1 + 0.2)` gives `'0.30000000000000004'`; `formatNumber(-0)` gives `'0'`.
  */
 export function formatNumber(value: number): string {
-  return value === 0 ? '0' : String(value);
+  // A template converts with NumberToString directly (String() goes through the generic ToString first).
+  return value === 0 ? '0' : `${value}`;
 }
 
 /** The reply to any invalid request or arithmetic error. */
