@@ -49,18 +49,23 @@ interface SocketOwner {
   isOpen(): boolean;
 }
 
-/** A datagram received: one object, its `reply` on the prototype (no closure per datagram). */
+/**
+ * A datagram received. `reply` is its own function, not a prototype method: a caller may pass
+ * it on detached (`const { reply } = datagram`), as the UDP proxy does.
+ */
 class ReceivedDatagram implements Datagram {
+  readonly reply: (reply: string | Uint8Array) => void;
+
   constructor(
     readonly data: Buffer,
     readonly sender: SocketAddress,
-    private readonly owner: SocketOwner,
-  ) {}
-
-  reply(reply: string | Uint8Array): void {
+    owner: SocketOwner,
+  ) {
     // No callback: with one, every send that completes at once costs a process.nextTick.
     // A failed send is emitted as 'error' instead, reported to onSendError.
-    if (this.owner.isOpen()) this.owner.socket.send(reply, this.sender.port, this.sender.address);
+    this.reply = (reply) => {
+      if (owner.isOpen()) owner.socket.send(reply, sender.port, sender.address);
+    };
   }
 }
 

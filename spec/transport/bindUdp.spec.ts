@@ -35,7 +35,8 @@ describe('bindUdp', () => {
 
   it('replies to each sender at its own address', async () => {
     const { address, datagrams, subscription, whenClosed } = await bind();
-    datagrams.subscribe((d) => d.reply(`echo ${d.data.toString()}`));
+    // reply may be passed on detached from its datagram (the UDP proxy keeps it apart).
+    datagrams.subscribe(({ data, reply }) => reply(`echo ${data.toString()}`));
     const a = await openUdpProbe();
     const b = await openUdpProbe();
     a.send('a', address.port);
