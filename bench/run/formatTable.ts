@@ -49,7 +49,13 @@ export function formatTable(report: BenchReport): string {
     dec(m.serverRssKiB / 1024),
     String(m.lost),
     String(m.mismatches + m.errors),
-    m.loadBound ? `LOAD-BOUND: ${m.loadBoundReasons.join(', ')} (${m.loadBoundRuns}/${runs} runs)` : m.contended ? 'contended (waited for a CPU)' : '',
+    m.loadBound
+      ? `LOAD-BOUND: ${m.loadBoundReasons.join(', ')} (${m.loadBoundRuns}/${runs} runs)`
+      : m.loadBoundRuns > 0
+        ? `${m.loadBoundRuns}/${runs} runs load-bound (${m.loadBoundReasons.join(', ')}), left out of the medians`
+        : m.contended
+          ? 'contended (waited for a CPU)'
+          : '',
   ];
   for (const scenario of report.scenarios) {
     let label = scenario.rate > 0 ? `${scenario.title} (${int(scenario.rate)}/s)` : scenario.title;

@@ -43,9 +43,9 @@ export interface ServerSummary {
   readonly lost: number;
   readonly late: number;
   readonly errors: number;
-  /** Runs that were load-bound. */
+  /** Runs that were load-bound (left out of the medians while the other runs are more than half). */
   readonly loadBoundRuns: number;
-  /** True if any run was: then no ratio is quoted against or for this server. */
+  /** True if half the runs or more were: then no ratio is quoted against or for this server. */
   readonly loadBound: boolean;
   readonly loadBoundReasons: LoadBoundReason[];
 }

@@ -39,11 +39,20 @@ export function loadBoundReason(
   return undefined;
 }
 
-/** Medians over runs for one server. Usage: `summarizeRuns(samples).rps`. */
+/**
+ * Medians over runs for one server. A load-bound run measured the generator or the machine, so
+ * the medians are taken over the other runs when they are more than half of them (the load-bound
+ * ones are counted and named, and left out); otherwise the server is load-bound and no ratio is
+ * quoted for it or against it. Sums (replies verified, lost...) cover every run.
+ * Usage: `summarizeRuns(samples).rps`.
+ */
 export function summarizeRuns(samples: readonly RunSample[]): ServerSummary {
-  const m = (f: (s: RunSample) => number): number => median(samples.map(f));
+  const clean = samples.filter((s) => s.loadBound === undefined);
+  const loadBoundRuns = samples.length - clean.length;
+  const loadBound = loadBoundRuns > 0 && clean.length * 2 <= samples.length;
+  const measured = loadBound || clean.length === 0 ? samples : clean;
+  const m = (f: (s: RunSample) => number): number => median(measured.map(f));
   const sum = (f: (s: RunSample) => number): number => samples.reduce((total, s) => total + f(s), 0);
-  const loadBoundRuns = samples.filter((s) => s.loadBound !== undefined).length;
   const serverWaitPercent = Math.round(m((s) => s.serverWaitPercent ?? Number.NaN));
   const loadWaitPercent = Math.round(m((s) => s.loadWaitPercent));
   return {
@@ -64,7 +73,7 @@ export function summarizeRuns(samples: readonly RunSample[]): ServerSummary {
     late: sum((s) => s.late),
     errors: sum((s) => s.errors + s.unanswered),
     loadBoundRuns,
-    loadBound: loadBoundRuns > 0,
+    loadBound,
     loadBoundReasons: [...new Set(samples.flatMap((s) => (s.loadBound === undefined ? [] : [s.loadBound])))],
   };
 }

@@ -86,6 +86,27 @@ describe('bench summaries', () => {
     });
   });
 
+  describe('scenarioResult with a minority of load-bound runs', () => {
+    it('takes the medians over the other runs, counts and names the load-bound ones, and quotes the ratio', () => {
+      const result = scenarioResult(scenario('tcp-c64-w32'), 0, {
+        rxnet: [sample(900_000, 99, 40), sample(950_000, 99, 40), sample(920_000, 99, 40)],
+        plain: [sample(1_000_000, 99, 45), sample(300_000, 60, 99), sample(1_000_000, 99, 45)],
+      });
+      expect(result.loadBound).to.equal(false);
+      expect(result.median.plain).to.include({ loadBound: false, loadBoundRuns: 1, rps: 1_000_000 });
+      expect(result.median.plain?.loadBoundReasons).to.deep.equal(['generator saturated']);
+      expect(result.ratios.rxnet?.rps).to.equal(0.92);
+    });
+
+    it('is load-bound once half the runs or more are', () => {
+      const result = scenarioResult(scenario('tcp-c64-w32'), 0, {
+        rxnet: [sample(900_000, 99, 40), sample(950_000, 99, 40)],
+        plain: [sample(1_000_000, 99, 45), sample(300_000, 60, 99)],
+      });
+      expect([result.loadBound, result.ratios.rxnet]).to.deep.equal([true, null]);
+    });
+  });
+
   describe('the UDP p99 target', () => {
     const udp = (p99: number, bufferedP99: number, lost = 0) =>
       scenarioResult(scenario('udp-s16-w32'), 0, {
