@@ -249,7 +249,7 @@ export { aggregatedMetrics } from './observability/aggregatedMetrics.js';
 export { shareMetricsWithPrimary } from './observability/shareMetricsWithPrimary.js';
 export { wireLogger, type WireLogger } from './observability/wireLogger.js';
 // Issue 12: the fused fast path (a pipeline's synchronous per-frame step) and the UDP receive buffer.
-export { CUT, DROP, FUSED_STEP, fusedStepOf, withFusedStep, type FusedPipeline, type FusedStep } from './server/fusedStep.js';
+export { CUT, DROP, FUSED_STEP, fusedStepOf, withFusedStep, type FusedPipeline, type FusedStep, type FusedStepOptions } from './server/fusedStep.js';
 export { DEFAULT_RECV_BUFFER_SIZE } from './transport/bindUdp.js';
 export { wiretapConnection } from './transport/wiretapConnection.js';
 export { wiretapDatagram, type WiretapSettings } from './server/wiretapDatagram.js';

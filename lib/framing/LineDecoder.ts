@@ -37,6 +37,11 @@ export class LineDecoder implements FrameDecoder<Frame> {
   push(chunk: Uint8Array): Frame[] {
     const out: Frame[] = [];
     const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    // The common read: whole lines, nothing pending. No search for the first and last LF needed.
+    if (this.pendingLength === 0 && !this.discarding && buffer.length > 0 && buffer[buffer.length - 1] === LF) {
+      this.decodeLines(buffer, 0, buffer.length - 1, out);
+      return out;
+    }
     let start = 0;
     const first = buffer.indexOf(LF);
     if (first !== -1) {

@@ -25,6 +25,8 @@ const NOT_TIMED = -1;
 export interface ServeFusedOptions {
   readonly onConnection?: (connection: TcpConnection) => void;
   readonly onConnectionError?: (err: unknown, connection: TcpConnection) => void;
+  /** How a read's joined replies are written: `latin1` only for a step that promised ASCII replies. Defaults to `utf8`. */
+  readonly replyEncoding?: 'latin1' | 'utf8';
 }
 
 /**
@@ -219,7 +221,7 @@ class FusedConnection implements Observer<Buffer>, ClosedListener {
     if (replies > 0) {
       if (started === NOT_TIMED) stats.replies += replies;
       else stats.repliedMany(replies, (performance.now() - started) * 1000);
-      sendNow(this.connection, out);
+      sendNow(this.connection, out, this.server.options.replyEncoding);
     }
     return !cut;
   }

@@ -9,7 +9,7 @@ import { listenTcp, type ListenTcpOptions } from '../transport/listenTcp.js';
 import type { TcpConnection } from '../transport/TcpConnection.js';
 import { checkCodecOptions } from '../codec/checkCodecOptions.js';
 import { countConnection, servedUntilClosed, stoppedReading } from './connectionLifetime.js';
-import { fusedStepOf } from './fusedStep.js';
+import { fusedReplyEncoding, fusedStepOf } from './fusedStep.js';
 import type { WiretapSettings } from '../observability/wireLogger.js';
 import { wiretapConnection } from '../transport/wiretapConnection.js';
 import { serveFused, type FrameDecoder } from './serveFused.js';
@@ -109,7 +109,8 @@ export function serveTcp<F, M>(options: ServeTcpOptions<F, M>, pipeline: Operato
   const tap = options.wiretap;
   const tapped$ = tap === undefined ? connections$ : connections$.pipe(map((connection) => wiretapConnection(connection, tap)));
   if (step === undefined) return tapped$.pipe(mergeMap((connection) => serveConnection(connection, codec, pipeline, options, stats)));
-  return serveFused(tapped$, () => frameDecoder(options), step, stops, options, stats);
+  const fusedOptions = { onConnection: options.onConnection, onConnectionError: options.onConnectionError, replyEncoding: fusedReplyEncoding(pipeline as unknown as OperatorFunction<Frame, string>) };
+  return serveFused(tapped$, () => frameDecoder(options), step, stops, fusedOptions, stats);
 }
 
 /** The codec of `options.framing` and `maxLineLength`: line (today's `\n`-terminated lines) or chunk. */

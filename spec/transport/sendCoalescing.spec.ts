@@ -77,6 +77,23 @@ describe('TcpConnection#send', () => {
       }
     });
 
+    it('writes promised-ASCII data as latin1 when alone, and as UTF-8 once joined with what was sent before it', async () => {
+      const { ours, close } = await pair();
+      try {
+        const write = sinon.spy(ours, 'write');
+        const connection = createTcpConnection(ours, 1);
+        sendNow(connection, '200,2\n', 'latin1');
+        connection.send('é\n');
+        sendNow(connection, '200,3\n', 'latin1');
+        expect(write.args.map((args) => [args[0], args[1]])).to.deep.equal([
+          ['200,2\n', 'latin1'],
+          ['é\n200,3\n', 'utf8'],
+        ]);
+      } finally {
+        await close();
+      }
+    });
+
     it('goes through a wrapper\'s own send (a wiretap) and is kept by a wrapper that keeps send', async () => {
       const { ours, close } = await pair();
       try {

@@ -70,7 +70,7 @@ export function calcPipeline(options: CalcPipelineOptions = {}): FusedPipeline {
   // its number is unobservable, so the step skips it. A given `random` is called just as often.
   // (startServer passes Math.random itself when no source is set.)
   const rolls = success < 1 || (options.random !== undefined && options.random !== Math.random);
-  return withFusedStep(chain, calcStep(success, rolls ? random : undefined, cuts ? CUT : DROP, stats));
+  return withFusedStep(chain, calcStep(success, rolls ? random : undefined, cuts ? CUT : DROP, stats), { asciiReplies: true });
 }
 
 /**
