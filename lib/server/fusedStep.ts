@@ -1,5 +1,6 @@
 import type { OperatorFunction } from 'rxjs';
 import type { Frame } from '../framing/Frame.js';
+import type { TextEncoding } from '../transport/TcpConnection.js';
 
 /** What a fused step returns for a request that gets no reply and ends a stream (randomCut). */
 export const CUT: unique symbol = Symbol('rxnet.cut');
@@ -47,7 +48,7 @@ export function withFusedStep(pipeline: OperatorFunction<Frame, string>, step: F
  *
  * Example: `fusedReplyEncoding(calcPipeline())` is `'latin1'`.
  */
-export function fusedReplyEncoding(pipeline: OperatorFunction<Frame, string>): 'latin1' | 'utf8' {
+export function fusedReplyEncoding(pipeline: OperatorFunction<Frame, string>): TextEncoding {
   return (pipeline as { [ASCII_REPLIES]?: true })[ASCII_REPLIES] === true ? 'latin1' : 'utf8';
 }
 

@@ -1,6 +1,6 @@
 import { Observable, of, type Observer, type Subscriber, type Subscription } from 'rxjs';
 import type { Frame } from '../framing/Frame.js';
-import { sendNow, type TcpConnection } from '../transport/TcpConnection.js';
+import { sendNow, type TcpConnection, type TextEncoding } from '../transport/TcpConnection.js';
 import { countUntilClosed, type ClosedListener } from './connectionLifetime.js';
 import { CUT, type FusedStep } from './fusedStep.js';
 import type { ServerStats } from './ServerStats.js';
@@ -26,7 +26,7 @@ export interface ServeFusedOptions {
   readonly onConnection?: (connection: TcpConnection) => void;
   readonly onConnectionError?: (err: unknown, connection: TcpConnection) => void;
   /** How a read's joined replies are written: `latin1` only for a step that promised ASCII replies. Defaults to `utf8`. */
-  readonly replyEncoding?: 'latin1' | 'utf8';
+  readonly replyEncoding?: TextEncoding;
 }
 
 /**

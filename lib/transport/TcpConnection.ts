@@ -57,9 +57,12 @@ export interface TcpConnection {
  */
 export const kSendNow = Symbol('rxnet.sendNow');
 
-/** A connection that can write at once. */
-interface SendsNow {
-  [kSendNow]?(data: string, encoding: 'latin1' | 'utf8'): void;
+/** How text is written: `latin1` only for text the caller promises is ASCII (the same bytes as UTF-8). */
+export type TextEncoding = 'latin1' | 'utf8';
+
+/** A connection that can write at once (its own, or a wrapper that kept its `send`). */
+export interface SendsNow {
+  [kSendNow]?(data: string, encoding: TextEncoding): void;
 }
 
 /**
@@ -71,7 +74,7 @@ interface SendsNow {
  *
  * Example: `sendNow(connection, '200,2\n200,6\n', 'latin1')`
  */
-export function sendNow(connection: TcpConnection, data: string, encoding: 'latin1' | 'utf8' = 'utf8'): void {
+export function sendNow(connection: TcpConnection, data: string, encoding: TextEncoding = 'utf8'): void {
   const now = (connection as TcpConnection & SendsNow)[kSendNow];
   if (now === undefined) connection.send(data);
   else now.call(connection, data, encoding);
@@ -229,7 +232,7 @@ class SocketConnection implements TcpConnection, QueuedReader, IdleTracked {
   }
 
   /** See {@link sendNow}. */
-  [kSendNow](data: string, encoding: 'latin1' | 'utf8'): void {
+  [kSendNow](data: string, encoding: TextEncoding): void {
     if (this.flushScheduled) {
       // Joined with what was sent before in this tick (not promised ASCII): written as UTF-8.
       this.send(data);
@@ -396,7 +399,7 @@ class SocketConnection implements TcpConnection, QueuedReader, IdleTracked {
     this.socket.destroy();
   }
 
-  private write(data: string | Uint8Array, encoding: 'latin1' | 'utf8' = 'utf8'): void {
+  private write(data: string | Uint8Array, encoding: TextEncoding = 'utf8'): void {
     if (this.idle !== undefined) this.activeTick = this.idle.tick;
     if (!(typeof data === 'string' ? this.socket.write(data, encoding) : this.socket.write(data)) && !this.drainHeld) {
       this.drainHeld = true;

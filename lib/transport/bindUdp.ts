@@ -1,4 +1,4 @@
-import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
+import { createSocket, type RemoteInfo } from 'node:dgram';
 import { lookup, type LookupOneOptions } from 'node:dns';
 import { isIP, isIPv6 } from 'node:net';
 import { Observable } from 'rxjs';
@@ -43,32 +43,6 @@ export interface BindUdpOptions {
  */
 export const DEFAULT_RECV_BUFFER_SIZE = 4 * 1024 * 1024;
 
-/** What a received datagram needs of its socket to reply. */
-interface SocketOwner {
-  readonly socket: UdpSocket;
-  isOpen(): boolean;
-}
-
-/**
- * A datagram received. `reply` is its own function, not a prototype method: a caller may pass
- * it on detached (`const { reply } = datagram`), as the UDP proxy does.
- */
-class ReceivedDatagram implements Datagram {
-  readonly reply: (reply: string | Uint8Array) => void;
-
-  constructor(
-    readonly data: Buffer,
-    readonly sender: SocketAddress,
-    owner: SocketOwner,
-  ) {
-    // No callback: with one, every send that completes at once costs a process.nextTick.
-    // A failed send is emitted as 'error' instead, reported to onSendError.
-    this.reply = (reply) => {
-      if (owner.isOpen()) owner.socket.send(reply, sender.port, sender.address);
-    };
-  }
-}
-
 type LookupDone = (err: NodeJS.ErrnoException | null, address: string, family: number) => void;
 
 /**
@@ -82,6 +56,7 @@ type LookupDone = (err: NodeJS.ErrnoException | null, address: string, family: n
 export function lookupAddress(bound: boolean, address: string, options: number | LookupOneOptions, done: LookupDone): void {
   const ip = isIP(address);
   if (bound && ip !== 0) done(null, address, ip);
+  // Two calls only for dns.lookup's overloads (a family number, or options).
   else if (typeof options === 'number') lookup(address, options, done);
   else lookup(address, options, done);
 }
@@ -109,9 +84,18 @@ export function bindUdp(options: BindUdpOptions = {}): Observable<Datagram> {
     let open = true;
     let bound = false;
     const socket = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize, lookup: (address, family, done) => lookupAddress(bound, address, family, done) });
-    const owner: SocketOwner = { socket, isOpen: () => open };
     const onMessage = (data: Buffer, rinfo: RemoteInfo): void => {
-      subscriber.next(new ReceivedDatagram(data, { address: rinfo.address, port: rinfo.port, family: rinfo.family }, owner));
+      const sender: SocketAddress = { address: rinfo.address, port: rinfo.port, family: rinfo.family };
+      subscriber.next({
+        data,
+        sender,
+        // Its own function, so it may be passed on detached (`const { reply } = datagram`, as the UDP proxy does).
+        reply: (reply) => {
+          // No callback: with one, every send that completes at once costs a process.nextTick.
+          // A failed send is emitted as 'error' instead, reported to onSendError below.
+          if (open) socket.send(reply, rinfo.port, rinfo.address);
+        },
+      });
     };
     const onError = (err: Error): void => {
       if (bound) options.onSendError?.(err);

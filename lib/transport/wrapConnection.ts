@@ -1,4 +1,4 @@
-import { kSendNow, type TcpConnection } from './TcpConnection.js';
+import { kSendNow, type SendsNow, type TcpConnection, type TextEncoding } from './TcpConnection.js';
 
 /** What {@link wrapConnection} may replace. */
 export type ConnectionOverrides = Partial<Pick<TcpConnection, 'remote' | 'data$' | 'send'>>;
@@ -14,7 +14,7 @@ export type ConnectionOverrides = Partial<Pick<TcpConnection, 'remote' | 'data$'
 export function wrapConnection(connection: TcpConnection, overrides: ConnectionOverrides): TcpConnection {
   const stopReading = connection.stopReading;
   // Writing at once is the connection's own send, so it is kept only with that send.
-  const now = overrides.send === undefined ? (connection as { [kSendNow]?: (data: string, encoding: 'latin1' | 'utf8') => void })[kSendNow] : undefined;
+  const now = overrides.send === undefined ? (connection as TcpConnection & SendsNow)[kSendNow] : undefined;
   return {
     id: connection.id,
     remote: overrides.remote ?? connection.remote,
@@ -25,6 +25,6 @@ export function wrapConnection(connection: TcpConnection, overrides: ConnectionO
     hold: () => connection.hold(),
     destroy: () => connection.destroy(),
     ...(stopReading === undefined ? {} : { stopReading: () => stopReading.call(connection) }),
-    ...(now === undefined ? {} : { [kSendNow]: (data: string, encoding: 'latin1' | 'utf8') => now.call(connection, data, encoding) }),
+    ...(now === undefined ? {} : { [kSendNow]: (data: string, encoding: TextEncoding) => now.call(connection, data, encoding) }),
   };
 }
