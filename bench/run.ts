@@ -32,7 +32,7 @@ import { renderSvg } from './run/renderSvg.js';
 import type { BenchReport, GeneratorInfo, IdleScenarioResult, RunSample, ScenarioResult } from './run/results.js';
 import { IDLE_SCENARIO, IDLE_SERVERS, PROXY_SCENARIO, SCENARIOS, type Scenario } from './run/scenarios.js';
 import { REPO_ROOT, SERVER_KINDS, SERVER_LABELS, YARDSTICK, startServer, type ServerKind, type StartedServer } from './run/servers.js';
-import { checkTargets, idleResult, scenarioResult } from './run/summarize.js';
+import { checkTargets, idleResult, runOrder, scenarioResult } from './run/summarize.js';
 
 function serverSpec(flags: BenchFlags, kind: ServerKind, transport: 'tcp' | 'udp', progress: Progress) {
   const nodeFlags = flags.profileDir !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${join(flags.profileDir, `${kind}-${transport}`)}`] : [];
@@ -85,9 +85,7 @@ async function runScenarios(flags: BenchFlags, setup: MeasureSetup, scenarios: r
           }
         }
         for (let run = 0; run < flags.runs; run += 1) {
-          // Alternate the order, so a drift over time does not favour one server.
-          const order = run % 2 === 0 ? scenario.servers : [...scenario.servers].reverse();
-          for (const kind of order) {
+          for (const kind of runOrder(scenario.servers, run)) {
             progress.step(`${scenario.id} ${SERVER_LABELS[kind]} run ${run + 1}/${flags.runs}`);
             const sample = await measure(setup, servers[kind] as StartedServer, scenario, rate, flags.seconds);
             noteSample(progress, kind, sample);

@@ -31,7 +31,7 @@ export function formatTable(report: BenchReport): string {
   const s = report.settings;
   const header = [
     `machine: ${formatMachine(report.machine)}; load average ${report.loadAverage.start} at start, ${report.loadAverage.end} at end`,
-    `settings: ${s.runs} run(s) x ${s.seconds} s per server and scenario (median shown), warm-up ${s.warmupSeconds} s, workers ${s.workers}, server CPUs ${s.serverCpus ?? 'any'}, load CPUs ${s.loadCpus ?? 'any'}${s.profileDir === undefined ? '' : ', servers under --cpu-prof'}${s.rxnetRoot === undefined ? '' : `, rxnet from ${s.rxnetRoot}`}${s.compareRoot === undefined ? '' : `, "plain node" is rxnet from ${s.compareRoot}`}; rxnet ${s.metrics === false ? 'without metrics (--no-metrics)' : 'with --metrics-port 0 (metrics on)'}, wiretap off`,
+    `settings: ${s.runs} run(s) x ${s.seconds} s per server and scenario (median shown; a ratio is the median of each run's, the two servers measured back to back), warm-up ${s.warmupSeconds} s, workers ${s.workers}, server CPUs ${s.serverCpus ?? 'any'}, load CPUs ${s.loadCpus ?? 'any'}${s.profileDir === undefined ? '' : ', servers under --cpu-prof'}${s.rxnetRoot === undefined ? '' : `, rxnet from ${s.rxnetRoot}`}${s.compareRoot === undefined ? '' : `, "plain node" is rxnet from ${s.compareRoot}`}; rxnet ${s.metrics === false ? 'without metrics (--no-metrics)' : 'with --metrics-port 0 (metrics on)'}, wiretap off`,
     describeGenerator(report),
     'server cpu% / load cpu%: CPU use + time spent waiting for a CPU, % of one core over the run; load-bound: a closed-loop run where the server was under 90% while the generator was saturated or the server waited for its core (cpu + wait >= 90%); contended: either waited 10% or more',
   ];
@@ -70,7 +70,7 @@ export function formatTable(report: BenchReport): string {
       if (r === undefined) continue;
       const name = `${SERVER_LABELS[kind]}/plain`;
       if (r === null) rows.push(['', name, 'load-bound', '', '', '', '', '', '', '', '', '', 'no ratio quoted']);
-      else rows.push(['', name, times(r.rps), times(r.p50), times(r.p99), times(r.p999), times(r.cpuMicrosPerRequest), '', '', '', '', '', '']);
+      else rows.push(['', name, times(r.rps), times(r.p50), times(r.p99), times(r.p999), times(r.cpuMicrosPerRequest), '', '', '', '', '', 'median of run-by-run ratios']);
     }
   }
   const parts = [header.join('\n'), columns(rows, 2, true)];

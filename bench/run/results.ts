@@ -50,7 +50,7 @@ export interface ServerSummary {
   readonly loadBoundReasons: LoadBoundReason[];
 }
 
-/** A server's median / the plain baseline's median, for each figure. */
+/** A server against the plain baseline, for each figure: the median of the runs' ratios, each run measuring the two back to back. */
 export interface Ratios {
   readonly rps: number;
   readonly p50: number;

@@ -3,7 +3,7 @@ import { formatTable } from '../../bench/run/formatTable.js';
 import { loadCommand } from '../../bench/run/measure.js';
 import type { BenchReport, RunSample } from '../../bench/run/results.js';
 import { SCENARIOS, type Scenario } from '../../bench/run/scenarios.js';
-import { checkTargets, loadBoundReason, scenarioResult } from '../../bench/run/summarize.js';
+import { checkTargets, loadBoundReason, runOrder, scenarioResult } from '../../bench/run/summarize.js';
 
 /** A closed-loop run: the server's CPU, the generator's CPU and wait, the rest plausible. */
 function sample(rps: number, serverCpuPercent: number, loadCpuPercent: number, loadWaitPercent = 0, serverWaitPercent = 0): RunSample {
@@ -60,7 +60,7 @@ describe('bench summaries', () => {
   });
 
   describe('scenarioResult', () => {
-    it('quotes each server against plain, from medians', () => {
+    it('quotes each server against plain, run by run', () => {
       const result = scenarioResult(scenario('tcp-c64-w32'), 0, {
         rxnet: [sample(400_000, 99, 30), sample(300_000, 99, 30), sample(500_000, 99, 30)],
         reusing: [sample(800_000, 98, 40)],
@@ -86,6 +86,46 @@ describe('bench summaries', () => {
     });
   });
 
+  describe('paired ratios', () => {
+    it('takes the median of each run\'s ratio, so a machine that slows between runs moves both sides', () => {
+      // The machine runs at full speed, then at 60 %, then at 60 %: rxnet is 0.95x in every run.
+      const speeds = [1, 0.6, 0.6];
+      const result = scenarioResult(scenario('tcp-c1-w1'), 0, {
+        rxnet: speeds.map((speed) => sample(950_000 * speed, 99, 40)),
+        plain: [1, 1, 0.6].map((speed) => sample(1_000_000 * speed, 99, 40)),
+      });
+      // The medians alone (570k vs 1M) would say 0.57x; run 1 pairs 0.95, runs 2 and 3 pair 0.57 and 0.95.
+      expect(result.median.rxnet?.rps).to.equal(570_000);
+      expect(result.ratios.rxnet?.rps).to.equal(0.95);
+    });
+
+    it('also pairs the p99 against plain Node with the same receive buffer', () => {
+      const withP99 = (s: RunSample, p99: number): RunSample => ({ ...s, latency: { ...s.latency, p99 } });
+      const result = scenarioResult(scenario('udp-s16-w32'), 0, {
+        rxnet: [withP99(sample(100_000, 99, 40), 1200), withP99(sample(100_000, 99, 40), 6000), withP99(sample(100_000, 99, 40), 6100)],
+        plain: [sample(100_000, 99, 40), sample(100_000, 99, 40), sample(100_000, 99, 40)],
+        plainBuffered: [withP99(sample(100_000, 99, 40), 1000), withP99(sample(100_000, 99, 40), 5000), withP99(sample(100_000, 99, 40), 1000)],
+      });
+      // Pairs 1.2, 1.2 and 6.1: median 1.2 (the medians alone, 6000 / 1000, would say 6x).
+      const p99 = checkTargets([result], undefined).find((t) => t.name.startsWith('UDP p99'));
+      expect(p99).to.deep.equal({ name: 'UDP p99 at 16x32, same buffer', goal: '<= 1.30x', measured: '1.20x', met: true });
+    });
+  });
+
+  describe('runOrder', () => {
+    it('measures the first server and plain back to back in every run, reversing every other run', () => {
+      expect(runOrder(['rxnet', 'plain'], 0)).to.deep.equal(['rxnet', 'plain']);
+      expect(runOrder(['rxnet', 'plain'], 1)).to.deep.equal(['plain', 'rxnet']);
+      expect(runOrder(['rxnet', 'reusing', 'plain'], 0)).to.deep.equal(['rxnet', 'plain', 'reusing']);
+      expect(runOrder(['rxnet', 'reusing', 'plain'], 1)).to.deep.equal(['reusing', 'plain', 'rxnet']);
+    });
+
+    it('keeps rxnet beside both plain servers of the UDP scenario', () => {
+      expect(runOrder(['rxnet', 'reusing', 'plain', 'plainBuffered'], 0)).to.deep.equal(['plainBuffered', 'rxnet', 'plain', 'reusing']);
+      expect(runOrder(['rxnet', 'reusing', 'plain', 'plainBuffered'], 3)).to.deep.equal(['reusing', 'plain', 'rxnet', 'plainBuffered']);
+    });
+  });
+
   describe('scenarioResult with a minority of load-bound runs', () => {
     it('takes the medians over the other runs, counts and names the load-bound ones, and quotes the ratio', () => {
       const result = scenarioResult(scenario('tcp-c64-w32'), 0, {
@@ -95,7 +135,8 @@ describe('bench summaries', () => {
       expect(result.loadBound).to.equal(false);
       expect(result.median.plain).to.include({ loadBound: false, loadBoundRuns: 1, rps: 1_000_000 });
       expect(result.median.plain?.loadBoundReasons).to.deep.equal(['generator saturated']);
-      expect(result.ratios.rxnet?.rps).to.equal(0.92);
+      // Runs 1 and 3 pair up (900k / 1M and 920k / 1M); run 2 is left out for both servers.
+      expect(result.ratios.rxnet?.rps).to.equal(0.91);
     });
 
     it('is load-bound once half the runs or more are', () => {
