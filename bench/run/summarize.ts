@@ -39,6 +39,12 @@ export function loadBoundReason(
   return undefined;
 }
 
+/** A server's runs are load-bound, as a whole, once half of them or more are. */
+function isLoadBound(samples: readonly RunSample[]): boolean {
+  const loadBoundRuns = samples.filter((s) => s.loadBound !== undefined).length;
+  return loadBoundRuns > 0 && loadBoundRuns * 2 >= samples.length;
+}
+
 /**
  * Medians over runs for one server. A load-bound run measured the generator or the machine, so
  * the medians are taken over the other runs when they are more than half of them (the load-bound
@@ -49,7 +55,7 @@ export function loadBoundReason(
 export function summarizeRuns(samples: readonly RunSample[]): ServerSummary {
   const clean = samples.filter((s) => s.loadBound === undefined);
   const loadBoundRuns = samples.length - clean.length;
-  const loadBound = loadBoundRuns > 0 && clean.length * 2 <= samples.length;
+  const loadBound = isLoadBound(samples);
   const measured = loadBound || clean.length === 0 ? samples : clean;
   const m = (f: (s: RunSample) => number): number => median(measured.map(f));
   const sum = (f: (s: RunSample) => number): number => samples.reduce((total, s) => total + f(s), 0);
@@ -84,19 +90,20 @@ export function summarizeRuns(samples: readonly RunSample[]): ServerSummary {
  * back (see {@link runOrder}), so a machine whose speed drifts from one run to the next (on this
  * VM the same server's CPU per reply moves between 0.7 and 1.1 µs) moves both sides of a ratio
  * together, where a ratio of the two medians would set a fast run of one against a slow run of
- * the other. Null when either server is load-bound (half its runs or more). Each server has more
- * than half its runs clean, so at least one run is clean for both.
+ * the other. Null when either server is load-bound (half its runs or more), or no run is clean
+ * for both.
  *
- * Example: `pairedRatios([rx1, rx2, rx3], [plain1, plain2, plain3], rxSummary, plainSummary)?.rps`
+ * Example: `pairedRatios([rx1, rx2, rx3], [plain1, plain2, plain3])?.rps`
  */
-export function pairedRatios(server: readonly RunSample[], plain: readonly RunSample[], serverSummary: ServerSummary, plainSummary: ServerSummary): Ratios | null {
-  if (serverSummary.loadBound || plainSummary.loadBound) return null;
+export function pairedRatios(server: readonly RunSample[], plain: readonly RunSample[]): Ratios | null {
+  if (isLoadBound(server) || isLoadBound(plain)) return null;
   const pairs: [RunSample, RunSample][] = [];
   for (let run = 0; run < Math.min(server.length, plain.length); run += 1) {
     const a = server[run] as RunSample;
     const b = plain[run] as RunSample;
     if (a.loadBound === undefined && b.loadBound === undefined) pairs.push([a, b]);
   }
+  if (pairs.length === 0) return null;
   const ratio = (f: (s: RunSample) => number): number => round(median(pairs.map(([a, b]) => f(a) / f(b))), 3);
   return {
     rps: ratio((s) => s.rps),
@@ -117,11 +124,9 @@ export function pairedRatios(server: readonly RunSample[], plain: readonly RunSa
  */
 export function runOrder(servers: readonly ServerKind[], run: number): ServerKind[] {
   const [first, ...others] = servers.filter((kind) => kind !== YARDSTICK);
-  let order: ServerKind[] = first === undefined ? [] : [first];
+  const order: ServerKind[] = first === undefined ? [] : [first];
   if (servers.includes(YARDSTICK)) order.push(YARDSTICK);
-  others.forEach((kind, i) => {
-    order = i % 2 === 0 ? [...order, kind] : [kind, ...order];
-  });
+  others.forEach((kind, i) => (i % 2 === 0 ? order.push(kind) : order.unshift(kind)));
   return run % 2 === 0 ? order : order.reverse();
 }
 
@@ -133,7 +138,7 @@ export function scenarioResult(scenario: Scenario, rate: number, runs: Partial<R
   const ratios: Partial<Record<ServerKind, Ratios | null>> = {};
   for (const kind of scenario.servers) {
     const summary = median[kind];
-    if (kind !== YARDSTICK && summary !== undefined && plain !== undefined) ratios[kind] = pairedRatios(runs[kind] ?? [], runs[YARDSTICK] ?? [], summary, plain);
+    if (kind !== YARDSTICK && summary !== undefined && plain !== undefined) ratios[kind] = pairedRatios(runs[kind] ?? [], runs[YARDSTICK] ?? []);
   }
   const { id, title, transport, connections, window, servers } = scenario;
   const loadBound = Object.values(median).some((summary) => summary.loadBound);
@@ -167,7 +172,7 @@ export function checkTargets(scenarios: readonly ScenarioResult[], idle: IdleSce
   // UDP p99 at saturation is set by the queue the receive buffer allows (Little's law: in flight
   // / throughput): it is judged against plain Node with the same buffer, where neither loses a
   // datagram; against the default buffer (which loses thousands) it is shown, not judged.
-  const sameBuffer = udp === undefined || udpBuffered === undefined ? undefined : pairedRatios(udpScenario?.runs.rxnet ?? [], udpScenario?.runs.plainBuffered ?? [], udp, udpBuffered);
+  const sameBuffer = udp === undefined || udpBuffered === undefined ? undefined : pairedRatios(udpScenario?.runs.rxnet ?? [], udpScenario?.runs.plainBuffered ?? []);
   const udpP99: TargetCheck =
     sameBuffer === undefined
       ? { name: 'UDP p99 at 16x32, same buffer', goal: '<= 1.30x', measured: 'not run', met: undefined }

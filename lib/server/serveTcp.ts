@@ -86,8 +86,10 @@ export function serveTcp<F, M>(options: ServeTcpOptions<F, M>, pipeline: Operato
   checkCodecOptions(options, ['framing', 'maxLineLength']);
   const stats = options.stats ?? new ServerStats();
   const listen = options.listen ?? listenTcp;
-  // Only the default framings run fused: the fused step writes each reply and a `\n`.
-  const step = options.codec === undefined ? fusedStepOf(pipeline as unknown as OperatorFunction<Frame, string>) : undefined;
+  // Only the default framings run fused: the fused step writes each reply and a `\n`. Without a
+  // codec the frames are the default framings' (F is Frame) and the replies text (M is string).
+  const framePipeline = pipeline as unknown as OperatorFunction<Frame, string>;
+  const step = options.codec === undefined ? fusedStepOf(framePipeline) : undefined;
   const codec = options.codec ?? (defaultCodec(options) as unknown as Codec<F, M>);
   // One subscription to stop$ for all the connections (made at the first one, reset when the
   // server's observable ends); the listener is made now, so a bad option throws here.
@@ -109,7 +111,7 @@ export function serveTcp<F, M>(options: ServeTcpOptions<F, M>, pipeline: Operato
   const tap = options.wiretap;
   const tapped$ = tap === undefined ? connections$ : connections$.pipe(map((connection) => wiretapConnection(connection, tap)));
   if (step === undefined) return tapped$.pipe(mergeMap((connection) => serveConnection(connection, codec, pipeline, options, stats)));
-  const fusedOptions = { onConnection: options.onConnection, onConnectionError: options.onConnectionError, replyEncoding: fusedReplyEncoding(pipeline as unknown as OperatorFunction<Frame, string>) };
+  const fusedOptions = { onConnection: options.onConnection, onConnectionError: options.onConnectionError, replyEncoding: fusedReplyEncoding(framePipeline) };
   return serveFused(tapped$, () => frameDecoder(options), step, stops, fusedOptions, stats);
 }
 

@@ -99,6 +99,14 @@ describe('bench summaries', () => {
       expect(result.ratios.rxnet?.rps).to.equal(0.95);
     });
 
+    it('quotes no ratio when no run is clean for both servers', () => {
+      const result = scenarioResult(scenario('tcp-c1-w1'), 0, {
+        rxnet: [sample(950_000, 99, 40)],
+        plain: [sample(300_000, 60, 99), sample(1_000_000, 99, 40), sample(1_000_000, 99, 40)],
+      });
+      expect(result.ratios.rxnet).to.equal(null);
+    });
+
     it('also pairs the p99 against plain Node with the same receive buffer', () => {
       const withP99 = (s: RunSample, p99: number): RunSample => ({ ...s, latency: { ...s.latency, p99 } });
       const result = scenarioResult(scenario('udp-s16-w32'), 0, {
