@@ -10,7 +10,7 @@ import { REPO_ROOT } from './servers.js';
 export const USAGE = `Usage: npm run bench -- [options]
   --quick            1 run x 1 s per server and scenario, 0.5 s warm-up (about a minute in all)
   --seconds S        seconds per run (default 2)
-  --runs N           runs per server and scenario; the median is reported (default 3)
+  --runs N           runs per server and scenario; the median is reported (default 11)
   --warmup S         warm-up seconds per server and scenario, not measured (default 1)
   --idle N           idle TCP connections for the memory scenario, 0 to skip (default 5000)
   --only IDS         comma-separated scenario ids: ${[...SCENARIOS.map((s) => s.id), IDLE_SCENARIO, PROXY_SCENARIO].join(', ')}
@@ -97,7 +97,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchFlags | undefined 
   const loadCpus = cpus('load-cpus', values['load-cpus']) ?? (pin && workers < cores ? String(cores - 1) : undefined);
   return {
     seconds: num('seconds', values.seconds, quick ? 1 : 2, 0.1, 120),
-    runs: Math.round(num('runs', values.runs, quick ? 1 : 3, 1, 25)),
+    runs: Math.round(num('runs', values.runs, quick ? 1 : 11, 1, 25)),
     warmupSeconds: num('warmup', values.warmup, quick ? 0.5 : 1, 0, 60),
     idleConnections,
     workers,
