@@ -86,6 +86,16 @@ async function runScenarios(flags: BenchFlags, setup: MeasureSetup, scenarios: r
         }
         for (let run = 0; run < flags.runs; run += 1) {
           for (const kind of runOrder(scenario.servers, run)) {
+            if (flags.freshServers && run > 0) {
+              // Two processes of one server differ by up to ~15 % here (docs/performance.md): a run on
+              // fresh processes each time samples that, instead of letting one process pair decide.
+              progress.step(`${scenario.id} ${SERVER_LABELS[kind]} fresh server${flags.warmupSeconds > 0 ? ', warm-up' : ''}`);
+              const old = servers[kind] as StartedServer;
+              delete servers[kind];
+              exits.push(`${kind} ${transport}: ${await old.stop()}`);
+              servers[kind] = await startServer(serverSpec(flags, kind, transport, progress));
+              if (flags.warmupSeconds > 0) await measure(setup, servers[kind] as StartedServer, scenario, rate, flags.warmupSeconds);
+            }
             progress.step(`${scenario.id} ${SERVER_LABELS[kind]} run ${run + 1}/${flags.runs}`);
             const sample = await measure(setup, servers[kind] as StartedServer, scenario, rate, flags.seconds);
             noteSample(progress, kind, sample);
@@ -205,7 +215,7 @@ async function main(): Promise<number> {
   const scenarios = SCENARIOS.filter((s) => wanted(s.id) || SCENARIOS.some((t) => wanted(t.id) && t.rateOf?.scenario === s.id));
   const idleWanted = wanted(IDLE_SCENARIO) && flags.idleConnections > 0;
   const proxyWanted = wanted(PROXY_SCENARIO);
-  const perScenario = flags.runs + (flags.warmupSeconds > 0 ? 1 : 0);
+  const perScenario = flags.runs + (flags.warmupSeconds > 0 ? 1 : 0) + (flags.freshServers ? flags.runs - 1 : 0);
   const steps = scenarios.reduce((n, s) => n + s.servers.length * perScenario, 0) + (idleWanted ? flags.runs * IDLE_SERVERS.length : 0) + (proxyWanted ? 1 : 0);
   const { generator, info } = chooseGenerator(flags);
   const progress = new Progress(steps);

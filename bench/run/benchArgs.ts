@@ -11,13 +11,17 @@ export const USAGE = `Usage: npm run bench -- [options]
   --quick            1 run x 1 s per server and scenario, 0.5 s warm-up (about a minute in all)
   --seconds S        seconds per run (default 2)
   --runs N           runs per server and scenario; the median is reported (default 11)
-  --warmup S         warm-up seconds per server and scenario, not measured (default 1)
+  --warmup S         warm-up seconds per server process and scenario, not measured (default 1)
+  --same-servers     measure every run of a scenario on the same server processes (by default
+                     each run after the first is on fresh ones, each warmed up: two processes of
+                     one server differ by up to ~15 % on this kind of VM, see docs/performance.md)
   --idle N           idle TCP connections for the memory scenario, 0 to skip (default 5000)
   --only IDS         comma-separated scenario ids: ${[...SCENARIOS.map((s) => s.id), IDLE_SCENARIO, PROXY_SCENARIO].join(', ')}
   --workers N        pass --workers N to the servers (rxnet's CLI must support it)
   --node-load        use the Node load generator even where the native one can be built
   --profile DIR      run the servers under node --cpu-prof (DIR/<server>-<transport>/) and
-                     print self-time summaries (start-up and the first warm-up skipped)
+                     print self-time summaries (start-up and the first warm-up skipped;
+                     implies --same-servers, so each server leaves one profile)
   --rxnet DIR        run DIR/cli/server.js as "rxnet" (another checkout, e.g. with a patched lib/)
   --compare DIR      run DIR/cli/server.js in the plain baseline's place (A/B of two lib/ versions)
   --no-metrics       run rxnet without --metrics-port 0 (by default its metrics are on, as the
@@ -61,6 +65,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchFlags | undefined 
       profile: { type: 'string' },
       'no-pin': { type: 'boolean' },
       'no-metrics': { type: 'boolean' },
+      'same-servers': { type: 'boolean' },
       'server-cpus': { type: 'string' },
       'load-cpus': { type: 'string' },
       rxnet: { type: 'string' },
@@ -107,6 +112,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchFlags | undefined 
     rxnetRoot: values.rxnet === undefined ? undefined : resolve(values.rxnet),
     compareRoot: values.compare === undefined ? undefined : resolve(values.compare),
     metrics: values['no-metrics'] !== true,
+    freshServers: values['same-servers'] !== true && values.profile === undefined,
     only,
     pin,
     outDir: resolve(values.out),

@@ -127,6 +127,8 @@ export interface BenchSettings {
   readonly compareRoot: string | undefined;
   /** rxnet ran with `--metrics-port 0` (its Prometheus endpoint on; the issue-15 targets hold with metrics on). Absent in reports before it. */
   readonly metrics?: boolean;
+  /** Each run after a scenario's first was on fresh server processes, each warmed up (not --same-servers). Absent in reports before it. */
+  readonly freshServers?: boolean;
 }
 
 /** Everything `npm run bench` measured: written to bench/results/latest.json. */

@@ -12,6 +12,12 @@ describe('bench: parseBenchArgs', () => {
     expect(parseBenchArgs(['--runs', '5'])?.runs).to.equal(5);
   });
 
+  it('measures each run after the first on fresh server processes, unless --same-servers or --profile', () => {
+    expect(parseBenchArgs([])?.freshServers).to.equal(true);
+    expect(parseBenchArgs(['--same-servers'])?.freshServers).to.equal(false);
+    expect(parseBenchArgs(['--profile', '/tmp/rxnet-bench-profile'])?.freshServers).to.equal(false);
+  });
+
   it('names a bad --runs in one line', () => {
     expect(() => parseBenchArgs(['--runs', '0'])).to.throw('Invalid --runs "0" (expected a number 1-25)');
   });
