@@ -1,5 +1,6 @@
 import { DEFAULT_MAX_LINE_LENGTH, overlong, type Frame } from './Frame.js';
 import type { FrameDecoder } from './FrameDecoder.js';
+import type { FrameSink } from './FrameSink.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -57,6 +58,36 @@ export class LineDecoder implements FrameDecoder<Frame> {
     }
     if (start < buffer.length) this.keep(buffer, start, out);
     return out;
+  }
+
+  /**
+   * Feeds one chunk as `push` does, handing the frames it completes to `sink` one at a time
+   * instead of returning an array: the same frames, in the same order, for any split of the
+   * input. Once `sink.frame` returns false, the chunk's later lines are skipped (but a tail
+   * without its `\n` is still kept). The common read (whole ASCII lines, nothing pending) is one
+   * pass over its text with no array at all: the fused server path of serveTcp.
+   *
+   * Example: `decoder.pushTo(chunk, { frame: (line) => (replies.push(answer(line)), true) })`
+   */
+  pushTo(chunk: Uint8Array, sink: FrameSink<Frame>): void {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const last = buffer.length - 1;
+    if (this.pendingLength === 0 && !this.discarding && last >= 0 && buffer[last] === LF) {
+      const text = buffer.toString('utf8', 0, last);
+      // One character per byte (ASCII): offsets in the text are byte offsets (see decodeLines).
+      if (text.length === last) {
+        const max = this.maxLineLength;
+        let from = 0;
+        for (;;) {
+          const newline = text.indexOf('\n', from);
+          const end = newline === -1 ? text.length : newline;
+          const stop = end > from && text.charCodeAt(end - 1) === CR ? end - 1 : end;
+          if (!sink.frame(stop - from > max ? overlong(max) : text.slice(from, stop)) || newline === -1) return;
+          from = newline + 1;
+        }
+      }
+    }
+    for (const frame of this.push(buffer)) if (!sink.frame(frame)) return;
   }
 
   /** Ends the stream: yields a final line that had no terminator, if any. */

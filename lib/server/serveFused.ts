@@ -1,5 +1,6 @@
 import { Observable, of, type Observer, type Subscriber, type Subscription } from 'rxjs';
 import type { Frame } from '../framing/Frame.js';
+import type { FrameSink } from '../framing/FrameSink.js';
 import { sendNow, type TcpConnection, type TextEncoding } from '../transport/TcpConnection.js';
 import { countUntilClosed, type ClosedListener } from './connectionLifetime.js';
 import { CUT, type FusedStep } from './fusedStep.js';
@@ -10,6 +11,8 @@ import type { StopRegistry } from './StopRegistry.js';
 export interface FrameDecoder {
   push(chunk: Uint8Array): Frame[];
   end(): Frame[];
+  /** Where the framer has it (LineDecoder): push's frames handed to `sink` one by one, with no array. */
+  pushTo?(chunk: Uint8Array, sink: FrameSink<Frame>): void;
 }
 
 /**
@@ -128,12 +131,20 @@ class FusedServer {
   }
 }
 
-/** One connection served: the observer of its data$, told when its socket closes (its methods on the prototype). */
-class FusedConnection implements Observer<Buffer>, ClosedListener {
+/**
+ * One connection served: the observer of its data$, told when its socket closes, and the sink of
+ * each read's frames (its methods on the prototype).
+ */
+class FusedConnection implements Observer<Buffer>, ClosedListener, FrameSink<Frame> {
   private readonly step: FusedStep;
   private readonly stats: ServerStats;
   /** Made at the first read: an idle connection holds none. */
   private decoder: FrameDecoder | undefined;
+  /** The replies of the read being answered, joined (each with its `\n`), and how many. */
+  private out = '';
+  private replies = 0;
+  /** A step of the read being answered cut the connection: its later frames go unanswered. */
+  private cut = false;
   private done = false;
   private reading: Subscription | undefined;
   private stopping: Subscription | undefined;
@@ -157,8 +168,10 @@ class FusedConnection implements Observer<Buffer>, ClosedListener {
     if (this.done) return;
     const started = this.server.timeThisRead() ? performance.now() : NOT_TIMED;
     try {
-      this.decoder ??= this.server.makeDecoder();
-      if (!this.answer(this.decoder.push(chunk), started)) this.finish();
+      const decoder = (this.decoder ??= this.server.makeDecoder());
+      if (decoder.pushTo !== undefined) decoder.pushTo(chunk, this);
+      else this.frames(decoder.push(chunk));
+      if (!this.sendReplies(started)) this.finish();
     } catch (err) {
       this.fail(err);
     }
@@ -167,7 +180,10 @@ class FusedConnection implements Observer<Buffer>, ClosedListener {
   complete(): void {
     if (this.done) return;
     try {
-      if (this.decoder !== undefined) this.answer(this.decoder.end(), NOT_TIMED);
+      if (this.decoder !== undefined) {
+        this.frames(this.decoder.end());
+        this.sendReplies(NOT_TIMED);
+      }
       this.finish();
     } catch (err) {
       this.fail(err);
@@ -198,31 +214,39 @@ class FusedConnection implements Observer<Buffer>, ClosedListener {
     this.stopping?.unsubscribe();
   }
 
-  /** Runs `frames` and sends their replies at once; false once the connection is to end (a cut). */
-  private answer(frames: readonly Frame[], started: number): boolean {
-    let out = '';
-    let replies = 0;
-    let cut = false;
+  /** One frame of the read being answered, through the step: false once the connection is cut. */
+  frame(frame: Frame): boolean {
     const stats = this.stats;
-    for (const frame of frames) {
-      stats.requests += 1;
-      const reply = this.step(frame);
-      if (typeof reply === 'string') {
-        out += `${reply}\n`;
-        replies += 1;
-      } else {
-        stats.dropped += 1;
-        if (reply === CUT) {
-          cut = true;
-          break;
-        }
-      }
+    stats.requests += 1;
+    const reply = this.step(frame);
+    if (typeof reply === 'string') {
+      this.out += `${reply}\n`;
+      this.replies += 1;
+      return true;
     }
+    stats.dropped += 1;
+    if (reply !== CUT) return true;
+    this.cut = true;
+    return false;
+  }
+
+  private frames(frames: readonly Frame[]): void {
+    for (const frame of frames) if (!this.frame(frame)) return;
+  }
+
+  /** Sends the read's replies at once (one write) and counts them; false once the connection is to end (a cut). */
+  private sendReplies(started: number): boolean {
+    const replies = this.replies;
+    const cut = this.cut;
     if (replies > 0) {
-      if (started === NOT_TIMED) stats.replies += replies;
-      else stats.repliedMany(replies, (performance.now() - started) * 1000);
+      const out = this.out;
+      this.out = '';
+      this.replies = 0;
+      if (started === NOT_TIMED) this.stats.replies += replies;
+      else this.stats.repliedMany(replies, (performance.now() - started) * 1000);
       sendNow(this.connection, out, this.server.options.replyEncoding);
     }
+    this.cut = false;
     return !cut;
   }
 

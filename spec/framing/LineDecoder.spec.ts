@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { DEFAULT_MAX_LINE_LENGTH, overlong, type Frame } from '../../lib/framing/Frame.js';
 import { LineDecoder } from '../../lib/framing/LineDecoder.js';
 
@@ -303,5 +304,44 @@ describe('LineDecoder, whole lines decoded in one pass (issue 12)', () => {
     const decoder = new LineDecoder(4);
     const frames = decoder.push(Buffer.from('éé\néééé\nabcd\nabcde\n'));
     expect(frames.map((frame) => (typeof frame === 'string' ? frame : 'OVERLONG'))).to.deep.equal(['éé', 'OVERLONG', 'abcd', 'OVERLONG']);
+  });
+});
+
+describe('LineDecoder#pushTo', () => {
+  /** Feeds every chunk through pushTo (a sink that takes all), then ends; every frame in order. */
+  const decodeAllTo = (decoder: LineDecoder, chunks: readonly Uint8Array[]): Frame[] => {
+    const frames: Frame[] = [];
+    for (const chunk of chunks) decoder.pushTo(chunk, { frame: (frame) => (frames.push(frame), true) });
+    frames.push(...decoder.end());
+    return frames;
+  };
+  // Short lines of ASCII, CR, non-ASCII and over-long content, so both paths (one pass, and push) run.
+  const piece = fc.constantFrom('+,1,1', '\n', '\r\n', '\r', 'é', 'x', '', '1234567890', ',');
+  const input = fc.array(piece, { maxLength: 40 }).map((pieces) => Buffer.from(pieces.join(''), 'utf8'));
+
+  it('hands on exactly the frames push returns, for any input and any split of it', () => {
+    fc.assert(
+      fc.property(input, fc.array(fc.nat(), { maxLength: 6 }), (bytes, cuts) => {
+        const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+        expect(decodeAllTo(new LineDecoder(8), cut(bytes, at))).to.deep.equal(decodeAll(new LineDecoder(8), cut(bytes, at)));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('hands on nothing more of a chunk once the sink says no, and keeps its unfinished tail', () => {
+    for (const text of ['a\nb\nc\n', 'a\nb\nc\nd']) {
+      const decoder = new LineDecoder(8);
+      const seen: Frame[] = [];
+      decoder.pushTo(Buffer.from(text), { frame: (frame) => (seen.push(frame), seen.length < 2) });
+      expect(seen, text).to.deep.equal(['a', 'b']);
+      expect(decoder.push(Buffer.from('\n')), text).to.deep.equal(text.endsWith('d') ? ['d'] : ['']);
+    }
+  });
+
+  it('yields an overlong frame in the one-pass read too', () => {
+    const seen: Frame[] = [];
+    new LineDecoder(3).pushTo(Buffer.from('abcd\nabc\r\n'), { frame: (frame) => (seen.push(frame), true) });
+    expect(seen).to.deep.equal([overlong(3), 'abc']);
   });
 });
