@@ -163,6 +163,7 @@ export type { FramingErrorCode, FramingInfo } from './errors.js';
 // --- Framings: pure decoders (push chunks, get frames) and their encoders ---
 export { overlong, DEFAULT_MAX_FRAME_LENGTH } from './framing/Frame.js';
 export type { FrameDecoder } from './framing/FrameDecoder.js';
+export type { FrameSink } from './framing/FrameSink.js';
 export {
   FRAMING_NAMES,
   FRAMING_LINE,
