@@ -1,4 +1,5 @@
 import { DEFAULT_MAX_LINE_LENGTH, overlong, type Frame } from './Frame.js';
+import { asBuffer } from './asBuffer.js';
 import type { FrameDecoder } from './FrameDecoder.js';
 import type { FrameSink } from './FrameSink.js';
 
@@ -37,10 +38,9 @@ export class LineDecoder implements FrameDecoder<Frame> {
   /** Feeds one chunk; returns the frames it completes, in order. */
   push(chunk: Uint8Array): Frame[] {
     const out: Frame[] = [];
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    // The common read: whole lines, nothing pending. No search for the first and last LF needed.
-    if (this.pendingLength === 0 && !this.discarding && buffer.length > 0 && buffer[buffer.length - 1] === LF) {
-      this.decodeLines(buffer, 0, buffer.length - 1, out);
+    const buffer = asBuffer(chunk);
+    if (this.isWholeLines(buffer)) {
+      this.decodeLines(buffer, 0, buffer.length - 1, intoArray(out));
       return out;
     }
     let start = 0;
@@ -52,7 +52,7 @@ export class LineDecoder implements FrameDecoder<Frame> {
       }
       const last = buffer.lastIndexOf(LF);
       if (last >= start) {
-        this.decodeLines(buffer, start, last, out);
+        this.decodeLines(buffer, start, last, intoArray(out));
         start = last + 1;
       }
     }
@@ -64,30 +64,15 @@ export class LineDecoder implements FrameDecoder<Frame> {
    * Feeds one chunk as `push` does, handing the frames it completes to `sink` one at a time
    * instead of returning an array: the same frames, in the same order, for any split of the
    * input. Once `sink.frame` returns false, the chunk's later lines are skipped (but a tail
-   * without its `\n` is still kept). The common read (whole ASCII lines, nothing pending) is one
+   * without its `\n` is still kept). The common read (whole lines, nothing pending) is one
    * pass over its text with no array at all: the fused server path of serveTcp.
    *
    * Example: `decoder.pushTo(chunk, { frame: (line) => (replies.push(answer(line)), true) })`
    */
   pushTo(chunk: Uint8Array, sink: FrameSink<Frame>): void {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    const last = buffer.length - 1;
-    if (this.pendingLength === 0 && !this.discarding && last >= 0 && buffer[last] === LF) {
-      const text = buffer.toString('utf8', 0, last);
-      // One character per byte (ASCII): offsets in the text are byte offsets (see decodeLines).
-      if (text.length === last) {
-        const max = this.maxLineLength;
-        let from = 0;
-        for (;;) {
-          const newline = text.indexOf('\n', from);
-          const end = newline === -1 ? text.length : newline;
-          const stop = end > from && text.charCodeAt(end - 1) === CR ? end - 1 : end;
-          if (!sink.frame(stop - from > max ? overlong(max) : text.slice(from, stop)) || newline === -1) return;
-          from = newline + 1;
-        }
-      }
-    }
-    for (const frame of this.push(buffer)) if (!sink.frame(frame)) return;
+    const buffer = asBuffer(chunk);
+    if (this.isWholeLines(buffer)) this.decodeLines(buffer, 0, buffer.length - 1, sink);
+    else for (const frame of this.push(buffer)) if (!sink.frame(frame)) return;
   }
 
   /** Ends the stream: yields a final line that had no terminator, if any. */
@@ -105,24 +90,29 @@ export class LineDecoder implements FrameDecoder<Frame> {
    * by `\n`. When the text has one character per byte (ASCII, the common case) its offsets are
    * byte offsets and the lines are sliced from it; otherwise each line is decoded alone.
    */
-  private decodeLines(buffer: Buffer, start: number, last: number, out: Frame[]): void {
+  private decodeLines(buffer: Buffer, start: number, last: number, sink: FrameSink<Frame>): void {
     const text = buffer.toString('utf8', start, last);
     if (text.length !== last - start) {
       for (let newline = buffer.indexOf(LF, start); newline !== -1 && newline <= last; newline = buffer.indexOf(LF, start)) {
-        out.push(this.decode(buffer, start, newline));
+        if (!sink.frame(this.decode(buffer, start, newline))) return;
         start = newline + 1;
       }
       return;
     }
+    const max = this.maxLineLength;
     let from = 0;
     for (;;) {
       const newline = text.indexOf('\n', from);
       const end = newline === -1 ? text.length : newline;
       const stop = end > from && text.charCodeAt(end - 1) === CR ? end - 1 : end;
-      out.push(stop - from > this.maxLineLength ? overlong(this.maxLineLength) : text.slice(from, stop));
-      if (newline === -1) return;
+      if (!sink.frame(stop - from > max ? overlong(max) : text.slice(from, stop)) || newline === -1) return;
       from = newline + 1;
     }
+  }
+
+  /** The common read: whole lines, nothing pending (no search for the first and last LF needed). */
+  private isWholeLines(buffer: Buffer): boolean {
+    return this.pendingLength === 0 && !this.discarding && buffer.length > 0 && buffer[buffer.length - 1] === LF;
   }
 
   private completeLine(buffer: Buffer, start: number, end: number, out: Frame[]): void {
@@ -168,4 +158,9 @@ export class LineDecoder implements FrameDecoder<Frame> {
     if (stop - start > this.maxLineLength) return overlong(this.maxLineLength);
     return buffer.toString('utf8', start, stop);
   }
+}
+
+/** A sink that keeps every frame in `out`, for push. */
+function intoArray(out: Frame[]): FrameSink<Frame> {
+  return { frame: (frame) => (out.push(frame), true) };
 }

@@ -21,9 +21,9 @@ const TAB = 0x09;
  */
 export function answerRequestLine(line: string): string {
   if (!REQUEST_LINE.test(line)) return ERROR_REPLY;
-  // Unary plus is Number() for a string, without the Number constructor's BigInt step.
   const first = line.indexOf(',');
   const second = line.indexOf(',', first + 1);
+  // Unary plus is Number() for a string, without the Number constructor's BigInt step.
   const a = +line.slice(first + 1, second);
   const b = +line.slice(second + 1);
   if (!Number.isFinite(a) || !Number.isFinite(b)) return ERROR_REPLY;
