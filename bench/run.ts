@@ -8,7 +8,7 @@
  * Prints a progress display on stderr, a table on stdout, and writes bench/results/latest.json
  * and latest.svg. Every child is stopped by PID; every run is bounded in requests and time.
  *
- *   npm run bench                        # ~13 minutes: 11 runs x 2 s per server and scenario, fresh servers each run
+ *   npm run bench                        # ~15 minutes: 11 runs x 2 s per server and scenario, fresh servers each run, 11 shared-core rounds
  *   npm run bench -- --quick             # ~1 minute: 1 run x 1 s
  *   npm run bench -- --only tcp-c64-w32 --seconds 5 --runs 5
  *   npm run bench -- --workers 2         # pass --workers 2 to the servers
@@ -29,6 +29,7 @@ import { lastJsonLine, measure, type LoadGenerator, type MeasureSetup } from './
 import { buildNativeGenerator } from './run/nativeGenerator.js';
 import { Progress } from './run/Progress.js';
 import { renderSvg } from './run/renderSvg.js';
+import { runSharedCore, type SharedCoreOptions } from './run/sharedCore.js';
 import type { BenchReport, GeneratorInfo, IdleScenarioResult, RunSample, ScenarioResult } from './run/results.js';
 import { IDLE_SCENARIO, IDLE_SERVERS, PROXY_SCENARIO, SCENARIOS, type Scenario } from './run/scenarios.js';
 import { REPO_ROOT, SERVER_KINDS, SERVER_LABELS, YARDSTICK, startServer, type ServerKind, type StartedServer } from './run/servers.js';
@@ -62,7 +63,9 @@ function summaryLine(result: ScenarioResult): string {
     const vs = kind === YARDSTICK ? '' : ratio === null ? ' (no ratio: load-bound)' : ratio === undefined ? '' : ` (${ratio.rps.toFixed(2)}x, p99 ${ratio.p99.toFixed(2)}x)`;
     return `${SERVER_LABELS[kind]} ${m?.rps.toLocaleString('en-US') ?? '-'}/s${vs}`;
   });
-  return `${result.id}: ${parts.join(', ')}`;
+  const shared = result.sharedCore;
+  const sharedPart = shared === undefined || shared.rounds.length === 0 ? '' : `; shared core ${shared.rps === null ? 'load-bound' : `${shared.rps.median.toFixed(2)}x`}, p50 ${shared.p50.median.toFixed(2)}x`;
+  return `${result.id}: ${parts.join(', ')}${sharedPart}`;
 }
 
 async function runScenarios(flags: BenchFlags, setup: MeasureSetup, scenarios: readonly Scenario[], exits: string[]): Promise<ScenarioResult[]> {
@@ -102,7 +105,8 @@ async function runScenarios(flags: BenchFlags, setup: MeasureSetup, scenarios: r
             (runs[kind] ??= []).push(sample);
           }
         }
-        const result = scenarioResult(scenario, rate, runs);
+        const sharedCore = scenario.sharedCore === true && (flags.sharedRounds ?? 0) > 0 ? await runSharedCore(setup, scenario, rate, sharedOptions(flags, transport, progress, exits)) : undefined;
+        const result = { ...scenarioResult(scenario, rate, runs), sharedCore };
         results.push(result);
         progress.note(summaryLine(result));
       }
@@ -114,6 +118,11 @@ async function runScenarios(flags: BenchFlags, setup: MeasureSetup, scenarios: r
     }
   }
   return results;
+}
+
+function sharedOptions(flags: BenchFlags, transport: 'tcp' | 'udp', progress: Progress, exits: string[]): SharedCoreOptions {
+  const start = (kind: 'rxnet' | 'plain'): Promise<StartedServer> => startServer(serverSpec(flags, kind, transport, progress));
+  return { rounds: flags.sharedRounds ?? 0, seconds: flags.seconds, warmupSeconds: flags.warmupSeconds, start, exits };
 }
 
 /** Open-loop rate of a scenario: a fraction of the slowest server's median in the scenario it refers to. */
@@ -216,7 +225,9 @@ async function main(): Promise<number> {
   const idleWanted = wanted(IDLE_SCENARIO) && flags.idleConnections > 0;
   const proxyWanted = wanted(PROXY_SCENARIO);
   const perScenario = flags.runs + (flags.warmupSeconds > 0 ? 1 : 0) + (flags.freshServers ? flags.runs - 1 : 0);
-  const steps = scenarios.reduce((n, s) => n + s.servers.length * perScenario, 0) + (idleWanted ? flags.runs * IDLE_SERVERS.length : 0) + (proxyWanted ? 1 : 0);
+  const sharedRounds = flags.sharedRounds ?? 0;
+  const sharedSteps = (s: Scenario): number => (s.sharedCore === true ? 2 * sharedRounds : 0);
+  const steps = scenarios.reduce((n, s) => n + s.servers.length * perScenario + sharedSteps(s), 0) + (idleWanted ? flags.runs * IDLE_SERVERS.length : 0) + (proxyWanted ? 1 : 0);
   const { generator, info } = chooseGenerator(flags);
   const progress = new Progress(steps);
   const startedAt = new Date().toISOString();

@@ -15,6 +15,10 @@ export const USAGE = `Usage: npm run bench -- [options]
   --same-servers     measure every run of a scenario on the same server processes (by default
                      each run after the first is on fresh ones, each warmed up: two processes of
                      one server differ by up to ~15 % on this kind of VM, see docs/performance.md)
+  --shared-rounds N  rounds per scenario that has them (TCP 1x1, TCP 64x32, UDP 16x32) with
+                     fresh rxnet and plain servers loaded at once on the one server core, whose
+                     ratios judge throughput and TCP 1x1 latency (default 11; 0 to skip; none
+                     with --workers above 1, --no-pin or --profile)
   --idle N           idle TCP connections for the memory scenario, 0 to skip (default 5000)
   --only IDS         comma-separated scenario ids: ${[...SCENARIOS.map((s) => s.id), IDLE_SCENARIO, PROXY_SCENARIO].join(', ')}
   --workers N        pass --workers N to the servers (rxnet's CLI must support it)
@@ -66,6 +70,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchFlags | undefined 
       'no-pin': { type: 'boolean' },
       'no-metrics': { type: 'boolean' },
       'same-servers': { type: 'boolean' },
+      'shared-rounds': { type: 'string' },
       'server-cpus': { type: 'string' },
       'load-cpus': { type: 'string' },
       rxnet: { type: 'string' },
@@ -100,6 +105,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchFlags | undefined 
   }
   const serverCpus = cpus('server-cpus', values['server-cpus']) ?? (pin ? (workers > 1 ? `0-${Math.min(workers, cores) - 1}` : '0') : undefined);
   const loadCpus = cpus('load-cpus', values['load-cpus']) ?? (pin && workers < cores ? String(cores - 1) : undefined);
+  const sharedRounds = Math.round(num('shared-rounds', values['shared-rounds'], quick ? 1 : 11, 0, 25));
+  // Two servers share one core only when each is one process pinned there, apart from the load.
+  const canShare = workers === 1 && serverCpus !== undefined && values.profile === undefined;
   return {
     seconds: num('seconds', values.seconds, quick ? 1 : 2, 0.1, 120),
     runs: Math.round(num('runs', values.runs, quick ? 1 : 11, 1, 25)),
@@ -113,6 +121,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchFlags | undefined 
     compareRoot: values.compare === undefined ? undefined : resolve(values.compare),
     metrics: values['no-metrics'] !== true,
     freshServers: values['same-servers'] !== true && values.profile === undefined,
+    sharedRounds: canShare ? sharedRounds : 0,
     only,
     pin,
     outDir: resolve(values.out),

@@ -33,6 +33,9 @@ export function formatTable(report: BenchReport): string {
     `machine: ${formatMachine(report.machine)}; load average ${report.loadAverage.start} at start, ${report.loadAverage.end} at end`,
     `settings: ${s.runs} run(s) x ${s.seconds} s per server and scenario (median shown; a ratio is the median of each run's, the two servers measured back to back${s.freshServers === true ? ', each run after the first on fresh server processes' : ''}), warm-up ${s.warmupSeconds} s, workers ${s.workers}, server CPUs ${s.serverCpus ?? 'any'}, load CPUs ${s.loadCpus ?? 'any'}${s.profileDir === undefined ? '' : ', servers under --cpu-prof'}${s.rxnetRoot === undefined ? '' : `, rxnet from ${s.rxnetRoot}`}${s.compareRoot === undefined ? '' : `, "plain node" is rxnet from ${s.compareRoot}`}; rxnet ${s.metrics === false ? 'without metrics (--no-metrics)' : 'with --metrics-port 0 (metrics on)'}, wiretap off`,
     describeGenerator(report),
+    ...((s.sharedRounds ?? 0) > 0
+      ? [`shared core (${s.sharedRounds} rounds per scenario that has them): rxnet and plain pinned to the same core and loaded at the same time, so a swing of the machine's speed moves both; these ratios judge throughput and TCP 1x1 p50 (p99 stays with the back-to-back runs)`]
+      : []),
     'server cpu% / load cpu%: CPU use + time spent waiting for a CPU, % of one core over the run; load-bound: a closed-loop run where the server was under 90% while the generator was saturated or the server waited for its core (cpu + wait >= 90%); contended: either waited 10% or more',
   ];
   const rows: string[][] = [['scenario', 'server', 'req/s', 'p50 us', 'p99 us', 'p999 us', 'cpu us/req', 'server cpu%', 'load cpu%', 'RSS MiB', 'lost', 'errors', '']];
@@ -71,6 +74,12 @@ export function formatTable(report: BenchReport): string {
       const name = `${SERVER_LABELS[kind]}/plain`;
       if (r === null) rows.push(['', name, 'load-bound', '', '', '', '', '', '', '', '', '', 'no ratio quoted']);
       else rows.push(['', name, times(r.rps), times(r.p50), times(r.p99), times(r.p999), times(r.cpuMicrosPerRequest), '', '', '', '', '', 'median of run-by-run ratios']);
+    }
+    const shared = scenario.sharedCore;
+    if (shared !== undefined && shared.rounds.length > 0) {
+      const range = shared.rps === null ? 'throughput load-bound (the core was not kept busy)' : `throughput ${times(shared.rps.min)}-${times(shared.rps.max)}`;
+      const note = `shared core: median of ${shared.rounds.length} rounds, both at once on one core, fresh servers each; ${range}`;
+      rows.push(['', 'rxnet/plain', shared.rps === null ? 'load-bound' : times(shared.rps.median), times(shared.p50.median), times(shared.p99.median), '', '', '', '', '', '', '', note]);
     }
   }
   const parts = [header.join('\n'), columns(rows, 2, true)];

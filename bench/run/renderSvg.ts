@@ -105,10 +105,12 @@ export function renderSvg(report: BenchReport): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${y}" viewBox="0 0 ${WIDTH} ${y}" ${FONT}>\n<rect width="100%" height="100%" fill="white"/>\n${out.join('\n')}\n</svg>\n`;
 }
 
-/** ` (0.85x)` against plain, ` (load-bound)`, or nothing for plain itself. */
+/** ` (0.85x)` against plain (with rxnet's shared-core ratio where there is one), ` (load-bound)`, or nothing for plain itself. */
 function ratioLabel(scenario: ScenarioResult, kind: ServerKind): string {
   if (kind === YARDSTICK) return scenario.median[kind]?.loadBound === true ? ' (load-bound)' : '';
   const ratio = scenario.ratios[kind];
   if (ratio === undefined) return '';
-  return ratio === null ? ' (load-bound, no ratio)' : ` (${ratio.rps.toFixed(2)}x)`;
+  const sharedRps = kind === 'rxnet' ? scenario.sharedCore?.rps : undefined;
+  const shared = sharedRps === undefined || sharedRps === null ? '' : `; shared core ${sharedRps.median.toFixed(2)}x`;
+  return ratio === null ? ` (load-bound, no ratio${shared})` : ` (${ratio.rps.toFixed(2)}x${shared})`;
 }

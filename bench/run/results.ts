@@ -59,6 +59,38 @@ export interface Ratios {
   readonly cpuMicrosPerRequest: number;
 }
 
+/** A figure of the shared-core rounds: the median of the rounds' rxnet/plain ratios, and their range. */
+export interface RatioSpread {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+/** One shared-core round: fresh rxnet and plain servers, pinned to the same core, loaded at the same time. */
+export interface SharedCoreRound {
+  readonly rxnet: RunSample;
+  readonly plain: RunSample;
+  /**
+   * The two servers together used at least 90% of their shared core: they, not the generators,
+   * set the pace. Only a busy round counts towards the throughput ratio.
+   */
+  readonly coreBusy: boolean;
+}
+
+/**
+ * rxnet against plain with both loaded at once on one shared core (see sharedCore.ts): each
+ * instant of the machine's speed is shared by both, so the ratio does not carry the VM's speed
+ * swings that separate two back-to-back runs.
+ */
+export interface SharedCoreResult {
+  readonly rounds: SharedCoreRound[];
+  /** Throughput over the busy rounds; null when fewer than half were busy (then no ratio is quoted). */
+  readonly rps: RatioSpread | null;
+  /** Latency over every round. */
+  readonly p50: RatioSpread;
+  readonly p99: RatioSpread;
+}
+
 export interface ScenarioResult {
   readonly id: string;
   readonly title: string;
@@ -75,6 +107,8 @@ export interface ScenarioResult {
   readonly ratios: Partial<Record<ServerKind, Ratios | null>>;
   /** True when any server's runs were load-bound. */
   readonly loadBound: boolean;
+  /** The shared-core rounds of a scenario that has them (not run with --shared-rounds 0). */
+  readonly sharedCore?: SharedCoreResult | undefined;
 }
 
 export interface IdleScenarioResult {
@@ -129,6 +163,8 @@ export interface BenchSettings {
   readonly metrics?: boolean;
   /** Each run after a scenario's first was on fresh server processes, each warmed up (not --same-servers). Absent in reports before it. */
   readonly freshServers?: boolean;
+  /** Shared-core rounds per scenario that has them (0: none). Absent in reports before it. */
+  readonly sharedRounds?: number;
 }
 
 /** Everything `npm run bench` measured: written to bench/results/latest.json. */

@@ -18,6 +18,15 @@ describe('bench: parseBenchArgs', () => {
     expect(parseBenchArgs(['--profile', '/tmp/rxnet-bench-profile'])?.freshServers).to.equal(false);
   });
 
+  it('runs 11 shared-core rounds (1 with --quick), none where two servers cannot share one pinned core', () => {
+    expect([parseBenchArgs([])?.sharedRounds, parseBenchArgs(['--quick'])?.sharedRounds, parseBenchArgs(['--shared-rounds', '0'])?.sharedRounds]).to.deep.equal([11, 1, 0]);
+    expect(parseBenchArgs(['--shared-rounds', '5'])?.sharedRounds).to.equal(5);
+    expect(parseBenchArgs(['--workers', '2'])?.sharedRounds).to.equal(0);
+    expect(parseBenchArgs(['--no-pin'])?.sharedRounds).to.equal(0);
+    expect(parseBenchArgs(['--profile', '/tmp/rxnet-bench-profile'])?.sharedRounds).to.equal(0);
+    expect(() => parseBenchArgs(['--shared-rounds', '26'])).to.throw('Invalid --shared-rounds "26" (expected a number 0-25)');
+  });
+
   it('names a bad --runs in one line', () => {
     expect(() => parseBenchArgs(['--runs', '0'])).to.throw('Invalid --runs "0" (expected a number 1-25)');
   });

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { formatTable } from '../../bench/run/formatTable.js';
 import { loadCommand } from '../../bench/run/measure.js';
-import type { BenchReport, RunSample } from '../../bench/run/results.js';
+import type { BenchReport, GeneratorInfo, RunSample, ScenarioResult } from '../../bench/run/results.js';
 import { SCENARIOS, type Scenario } from '../../bench/run/scenarios.js';
-import { checkTargets, loadBoundReason, runOrder, scenarioResult } from '../../bench/run/summarize.js';
+import { checkTargets, isCoreBusy, loadBoundReason, runOrder, scenarioResult, sharedCoreResult } from '../../bench/run/summarize.js';
 
 /** A closed-loop run: the server's CPU, the generator's CPU and wait, the rest plausible. */
 function sample(rps: number, serverCpuPercent: number, loadCpuPercent: number, loadWaitPercent = 0, serverWaitPercent = 0): RunSample {
@@ -34,6 +34,22 @@ function sample(rps: number, serverCpuPercent: number, loadCpuPercent: number, l
 }
 
 const scenario = (id: string): Scenario => SCENARIOS.find((s) => s.id === id) as Scenario;
+
+/** A report of one scenario, 1 run x 1 s, with its targets. */
+function reportOf(result: ScenarioResult, generator: GeneratorInfo, sharedRounds = 0): BenchReport {
+  return {
+    machine: { cpuModel: 'cpu', cores: 2, node: 'v20', platform: 'linux', totalMemoryMiB: 1024, taskset: true, fdLimit: 1024 },
+    settings: { seconds: 1, warmupSeconds: 0, runs: 1, idleConnections: 0, workers: 1, serverCpus: '0', loadCpus: '1', profileDir: undefined, rxnetRoot: undefined, compareRoot: undefined, sharedRounds },
+    generator,
+    startedAt: '',
+    durationSeconds: 1,
+    scenarios: [result],
+    idle: undefined,
+    targets: checkTargets([result], undefined),
+    loadAverage: { start: 0, end: 0 },
+    exits: [],
+  };
+}
 
 describe('bench summaries', () => {
   describe('loadBoundReason', () => {
@@ -171,6 +187,69 @@ describe('bench summaries', () => {
     });
   });
 
+  describe('shared-core rounds', () => {
+    /** A round: both servers at once, each with its share of the core, at these rates and p50s. */
+    const round = (rxnet: number, plain: number, rxnetCpu = 50, plainCpu = 49, p50: readonly [number, number] = [1000, 1000]) => {
+      const a = { ...sample(rxnet, rxnetCpu, 40), loadBound: 'server core shared' as const, latency: { ...sample(rxnet, 50, 40).latency, p50: p50[0] } };
+      const b = { ...sample(plain, plainCpu, 40), loadBound: 'server core shared' as const, latency: { ...sample(plain, 50, 40).latency, p50: p50[1] } };
+      return { rxnet: a, plain: b, coreBusy: isCoreBusy(a, b) };
+    };
+    const withShared = (rounds: ReturnType<typeof round>[]) => {
+      // Back to back, the machine's swings made it look like 0.60x.
+      const result = scenarioResult(scenario('tcp-c64-w32'), 0, { rxnet: [sample(600_000, 99, 40)], plain: [sample(1_000_000, 99, 45)] });
+      return { ...result, sharedCore: sharedCoreResult(rounds) };
+    };
+
+    it('calls a round busy when the two servers together used 90% of their core', () => {
+      expect(round(400_000, 440_000, 50, 45).coreBusy).to.equal(true);
+      expect(round(400_000, 440_000, 40, 40).coreBusy).to.equal(false);
+    });
+
+    it('takes the median of the rounds\' ratios, with their range, throughput over the busy rounds only', () => {
+      const shared = sharedCoreResult([round(460_000, 500_000), round(300_000, 330_000), round(470_000, 500_000), round(100_000, 400_000, 20, 20)]);
+      // 0.92, 0.909, 0.94; the idle round (0.25) is left out of throughput.
+      expect(shared.rps).to.deep.equal({ median: 0.92, min: 0.909, max: 0.94 });
+      expect(shared.rounds).to.have.length(4);
+    });
+
+    it('quotes no throughput ratio unless more than half the rounds were busy, but still the latency', () => {
+      const shared = sharedCoreResult([round(460_000, 500_000), round(100_000, 400_000, 20, 20), round(100_000, 400_000, 30, 30, [1050, 1000])]);
+      expect(shared.rps).to.equal(null);
+      expect(shared.p50).to.deep.equal({ median: 1, min: 1, max: 1.05 });
+    });
+
+    it('judges throughput on the shared-core ratio, showing the back-to-back one beside it', () => {
+      const targets = checkTargets([withShared([round(460_000, 500_000), round(450_000, 500_000), round(470_000, 500_000)])], undefined);
+      expect(targets[0]).to.deep.equal({ name: 'TCP 64x32 throughput', goal: '>= 0.90x', measured: '0.92x shared core (3 rounds, 0.90-0.94); back to back 0.60x', met: true });
+      const below = checkTargets([withShared([round(440_000, 500_000), round(430_000, 500_000), round(470_000, 500_000)])], undefined);
+      expect(below[0]).to.include({ met: false });
+      expect(below[0]?.measured).to.match(/^0\.88x shared core/);
+    });
+
+    it('says load-bound, never met, when the shared rounds kept no core busy', () => {
+      const targets = checkTargets([withShared([round(100_000, 400_000, 20, 20)])], undefined);
+      expect(targets[0]).to.deep.equal({ name: 'TCP 64x32 throughput', goal: '>= 0.90x', measured: 'load-bound (shared core); back to back 0.60x', met: false });
+    });
+
+    it('judges TCP 1x1 p50 on the shared rounds, and keeps p99 with the back-to-back runs', () => {
+      const oneByOne = scenarioResult(scenario('tcp-c1-w1'), 0, { rxnet: [{ ...sample(10_000, 40, 30), latency: { ...sample(1, 1, 1).latency, p50: 1200 } }], plain: [sample(11_000, 40, 30)] });
+      const shared = sharedCoreResult([round(10_000, 10_500, 45, 45, [1040, 1000]), round(10_000, 10_500, 45, 45, [1060, 1000])]);
+      const targets = checkTargets([{ ...oneByOne, sharedCore: shared }, withShared([round(460_000, 500_000)])], undefined);
+      expect(targets.find((t) => t.name.startsWith('TCP 1x1'))).to.include({ measured: '1.05x shared core (2 rounds, 1.04-1.06); back to back 1.20x', met: true });
+      expect(targets.find((t) => t.name === 'TCP p99 at 64x32')).to.include({ measured: '1.00x' });
+    });
+
+    it('falls back to the back-to-back ratio when there are no rounds (--shared-rounds 0)', () => {
+      const targets = checkTargets([withShared([])], undefined);
+      expect(targets[0]).to.include({ measured: '0.60x', met: false });
+    });
+
+    it('shows the shared-core row in the table', () => {
+      const result = withShared([round(460_000, 500_000), round(450_000, 500_000), round(470_000, 500_000)]);
+      expect(formatTable(reportOf(result, { kind: 'native' }, 3))).to.match(/rxnet\/plain +0\.92x +1\.00x +1\.00x .*shared core: median of 3 rounds, both at once on one core, fresh servers each; throughput 0\.90x-0\.94x/);
+    });
+  });
+
   describe('loadCommand', () => {
     const target = { host: '127.0.0.1', port: 9000, serverPids: [12, 13] };
 
@@ -195,19 +274,7 @@ describe('bench summaries', () => {
         reusing: [sample(800_000, 98, 40)],
         plain: [sample(900_000, 60, 99)],
       });
-      const report = {
-        machine: { cpuModel: 'cpu', cores: 2, node: 'v20', platform: 'linux', totalMemoryMiB: 1024, taskset: true, fdLimit: 1024 },
-        settings: { seconds: 1, warmupSeconds: 0, runs: 1, idleConnections: 0, workers: 1, serverCpus: '0', loadCpus: '1', profileDir: undefined, rxnetRoot: undefined, compareRoot: undefined },
-        generator: { kind: 'node', fallbackReason: 'no C compiler' },
-        startedAt: '',
-        durationSeconds: 1,
-        scenarios: [result],
-        idle: undefined,
-        targets: checkTargets([result], undefined),
-        loadAverage: { start: 0, end: 0 },
-        exits: [],
-      } satisfies BenchReport;
-      const table = formatTable(report);
+      const table = formatTable(reportOf(result, { kind: 'node', fallbackReason: 'no C compiler' }));
       expect(table).to.include('load generator: Node (bench/loadGenerator.ts), because no C compiler');
       expect(table).to.match(/plain node +900,000 .* LOAD-BOUND: generator saturated \(1\/1 runs\)/);
       expect(table).to.match(/rxnet\/plain +load-bound .*no ratio quoted/);
