@@ -24,7 +24,7 @@ export interface ServerStatsSnapshot {
   readonly inFlight: number;
   /**
    * Request-to-reply latency percentiles, in microseconds (0 before the first sample), over the
-   * latency samples: one per timed read on a stream (the fused path times 1 read in 16; the time its replies took, however
+   * latency samples: one per timed read on a stream (the fused path times 1 read in 64; the time its replies took, however
    * many there were), one per timed datagram (UDP's fast path times 1 in 64). Within 1%.
    */
   readonly latencyMicros: { readonly p50: number; readonly p99: number; readonly p999: number };

@@ -36,7 +36,7 @@ describe('node cli/server.js --workers 2 --metrics-port 0 (issue 15)', function 
       const text = (await fetchText(metricsPort)).body;
       expect(valueOf(text, REQUESTS)).to.equal(16);
       expect(valueOf(text, 'rxnet_replies_total{transport="tcp"}')).to.equal(16);
-      // Both workers' histograms summed: each times its first read and one in 16 after it, and each served 4-8 reads here.
+      // Both workers' histograms summed: each times its first read and one in 64 after it, and each served 4-8 reads here.
       expect(valueOf(text, 'rxnet_reply_latency_seconds_count{transport="tcp"}')).to.equal(2);
       expect(valueOf(text, 'rxnet_in_flight_requests{transport="tcp"}')).to.equal(0);
       requireSystemTool('promtool', 'prometheus');

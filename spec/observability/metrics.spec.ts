@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { counterMetrics, type ServedCounters } from '../../lib/observability/counterMetrics.js';
 import { serveMetrics } from '../../lib/observability/serveMetrics.js';
 import { parseServerArgs } from '../../cli/src/serverCommand.js';
+import { TIMED_READ_EVERY } from '../../lib/server/serveFused.js';
 import { ServerStats } from '../../lib/server/ServerStats.js';
 import { startCli } from '../helpers/childProcess.js';
 import { fetchText, metricsPortOf, valueOf } from '../helpers/metricsScrape.js';
@@ -54,13 +55,14 @@ describe('Prometheus metrics (issue 15)', function () {
       expect(await exchange(server.port, '+,1,1\n*,6,7\nx\n', 3)).to.deep.equal(['200,2', '200,42', '300,-1']);
       const text = (await fetchText(port, '/metrics')).body;
       expect(valueOf(text, 'rxnet_requests_total{transport="tcp"}') - before).to.equal(3);
-      // One latency sample per 16 reads (the first included): the three requests came in one write, in one to three reads, the first of this server.
+      // One latency sample per TIMED_READ_EVERY (64) reads, the first included: the three requests came in one write, in one to three reads, the first of this server.
       expect(valueOf(text, 'rxnet_reply_latency_seconds_count{transport="tcp"}') - timedBefore, 'the first read timed').to.equal(1);
-      // Sixteen more reads (one request per connection, each answered before the next): exactly one of them is timed.
-      for (let i = 0; i < 16; i += 1) expect(await exchange(server.port, `+,${i},2\n`, 1)).to.have.length(1);
+      // TIMED_READ_EVERY more reads (one request per connection, each answered before the next): exactly one of them is timed.
+      expect(TIMED_READ_EVERY).to.equal(64);
+      for (let i = 0; i < TIMED_READ_EVERY; i += 1) expect(await exchange(server.port, `+,${i},2\n`, 1)).to.have.length(1);
       const after = (await fetchText(port, '/metrics')).body;
-      expect(valueOf(after, 'rxnet_reply_latency_seconds_count{transport="tcp"}') - valueOf(text, 'rxnet_reply_latency_seconds_count{transport="tcp"}'), 'one read in 16 timed').to.equal(1);
-      expect(valueOf(after, 'rxnet_replies_total{transport="tcp"}') - valueOf(text, 'rxnet_replies_total{transport="tcp"}'), 'every reply counted').to.equal(16);
+      expect(valueOf(after, 'rxnet_reply_latency_seconds_count{transport="tcp"}') - valueOf(text, 'rxnet_reply_latency_seconds_count{transport="tcp"}'), 'one read in 64 timed').to.equal(1);
+      expect(valueOf(after, 'rxnet_replies_total{transport="tcp"}') - valueOf(text, 'rxnet_replies_total{transport="tcp"}'), 'every reply counted').to.equal(TIMED_READ_EVERY);
       expect(valueOf(text, 'rxnet_in_flight_requests{transport="tcp"}')).to.equal(0);
       expect(valueOf(text, 'rxnet_invalid_total{transport="tcp"}')).to.equal(1);
       expect(text).to.include('rxnet_process_cpu_user_seconds_total');
