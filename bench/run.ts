@@ -105,7 +105,7 @@ async function runScenarios(flags: BenchFlags, setup: MeasureSetup, scenarios: r
             (runs[kind] ??= []).push(sample);
           }
         }
-        const sharedCore = scenario.sharedCore === true && (flags.sharedRounds ?? 0) > 0 ? await runSharedCore(setup, scenario, rate, sharedOptions(flags, transport, progress, exits)) : undefined;
+        const sharedCore = scenario.sharedCore !== undefined && (flags.sharedRounds ?? 0) > 0 ? await runSharedCore(setup, scenario, rate, sharedOptions(flags, transport, progress, exits)) : undefined;
         const result = { ...scenarioResult(scenario, rate, runs), sharedCore };
         results.push(result);
         progress.note(summaryLine(result));
@@ -121,7 +121,7 @@ async function runScenarios(flags: BenchFlags, setup: MeasureSetup, scenarios: r
 }
 
 function sharedOptions(flags: BenchFlags, transport: 'tcp' | 'udp', progress: Progress, exits: string[]): SharedCoreOptions {
-  const start = (kind: 'rxnet' | 'plain'): Promise<StartedServer> => startServer(serverSpec(flags, kind, transport, progress));
+  const start = (kind: ServerKind): Promise<StartedServer> => startServer(serverSpec(flags, kind, transport, progress));
   return { rounds: flags.sharedRounds ?? 0, seconds: flags.seconds, warmupSeconds: flags.warmupSeconds, start, exits };
 }
 
@@ -226,7 +226,7 @@ async function main(): Promise<number> {
   const proxyWanted = wanted(PROXY_SCENARIO);
   const perScenario = flags.runs + (flags.warmupSeconds > 0 ? 1 : 0) + (flags.freshServers ? flags.runs - 1 : 0);
   const sharedRounds = flags.sharedRounds ?? 0;
-  const sharedSteps = (s: Scenario): number => (s.sharedCore === true ? 2 * sharedRounds : 0);
+  const sharedSteps = (s: Scenario): number => (s.sharedCore !== undefined ? 2 * sharedRounds : 0);
   const steps = scenarios.reduce((n, s) => n + s.servers.length * perScenario + sharedSteps(s), 0) + (idleWanted ? flags.runs * IDLE_SERVERS.length : 0) + (proxyWanted ? 1 : 0);
   const { generator, info } = chooseGenerator(flags);
   const progress = new Progress(steps);

@@ -1,6 +1,6 @@
 import { formatMachine } from './machine.js';
 import type { BenchReport, ServerSummary } from './results.js';
-import { SERVER_LABELS, type ServerKind } from './servers.js';
+import { SERVER_LABELS, YARDSTICK, type ServerKind } from './servers.js';
 
 const int = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-');
 const dec = (n: number, digits = 1): string => (Number.isFinite(n) ? n.toFixed(digits) : '-');
@@ -34,7 +34,7 @@ export function formatTable(report: BenchReport): string {
     `settings: ${s.runs} run(s) x ${s.seconds} s per server and scenario (median shown; a ratio is the median of each run's, the two servers measured back to back${s.freshServers === true ? ', each run after the first on fresh server processes' : ''}), warm-up ${s.warmupSeconds} s, workers ${s.workers}, server CPUs ${s.serverCpus ?? 'any'}, load CPUs ${s.loadCpus ?? 'any'}${s.profileDir === undefined ? '' : ', servers under --cpu-prof'}${s.rxnetRoot === undefined ? '' : `, rxnet from ${s.rxnetRoot}`}${s.compareRoot === undefined ? '' : `, "plain node" is rxnet from ${s.compareRoot}`}; rxnet ${s.metrics === false ? 'without metrics (--no-metrics)' : 'with --metrics-port 0 (metrics on)'}, wiretap off`,
     describeGenerator(report),
     ...((s.sharedRounds ?? 0) > 0
-      ? [`shared core (${s.sharedRounds} rounds per scenario that has them): rxnet and plain pinned to the same core and loaded at the same time, so a swing of the machine's speed moves both; these ratios judge throughput and TCP 1x1 p50 (p99 stays with the back-to-back runs)`]
+      ? [`shared core (${s.sharedRounds} rounds per scenario that has them): rxnet and plain (for UDP with rxnet's receive buffer) pinned to the same core and loaded at the same time, so a swing of the machine's speed moves both; these ratios judge throughput and TCP 1x1 p50 (p99 stays with the back-to-back runs)`]
       : []),
     'server cpu% / load cpu%: CPU use + time spent waiting for a CPU, % of one core over the run; load-bound: a closed-loop run where the server was under 90% while the generator was saturated or the server waited for its core (cpu + wait >= 90%); contended: either waited 10% or more',
   ];
@@ -79,7 +79,7 @@ export function formatTable(report: BenchReport): string {
     if (shared !== undefined && shared.rounds.length > 0) {
       const range = shared.rps === null ? 'throughput load-bound (the core was not kept busy)' : `throughput ${times(shared.rps.min)}-${times(shared.rps.max)}`;
       const note = `shared core: median of ${shared.rounds.length} rounds, both at once on one core, fresh servers each; ${range}`;
-      rows.push(['', 'rxnet/plain', shared.rps === null ? 'load-bound' : times(shared.rps.median), times(shared.p50.median), times(shared.p99.median), '', '', '', '', '', '', '', note]);
+      rows.push(['', shared.baseline === YARDSTICK ? 'rxnet/plain' : `rxnet/${SERVER_LABELS[shared.baseline]}`, shared.rps === null ? 'load-bound' : times(shared.rps.median), times(shared.p50.median), times(shared.p99.median), '', '', '', '', '', '', '', note]);
     }
   }
   const parts = [header.join('\n'), columns(rows, 2, true)];

@@ -69,6 +69,7 @@ export interface RatioSpread {
 /** One shared-core round: fresh rxnet and plain servers, pinned to the same core, loaded at the same time. */
 export interface SharedCoreRound {
   readonly rxnet: RunSample;
+  /** The baseline's sample: plain Node, or for UDP plain Node with rxnet's receive buffer. */
   readonly plain: RunSample;
   /**
    * The two servers together used at least 90% of their shared core: they, not the generators,
@@ -83,6 +84,8 @@ export interface SharedCoreRound {
  * swings that separate two back-to-back runs.
  */
 export interface SharedCoreResult {
+  /** The server rxnet shared its core with (the scenario's `sharedCore`). */
+  readonly baseline: ServerKind;
   readonly rounds: SharedCoreRound[];
   /** Throughput over the busy rounds; null when fewer than half were busy (then no ratio is quoted). */
   readonly rps: RatioSpread | null;

@@ -3,7 +3,7 @@ import type { LoadResult } from '../load/LoadOptions.js';
 import { median } from './median.js';
 import type { IdleScenarioResult, LoadBoundReason, Ratios, RatioSpread, RunSample, ScenarioResult, ServerSummary, SharedCoreResult, SharedCoreRound, TargetCheck } from './results.js';
 import type { Scenario } from './scenarios.js';
-import { YARDSTICK, type ServerKind } from './servers.js';
+import { SERVER_LABELS, YARDSTICK, type ServerKind } from './servers.js';
 
 /** The threshold of the load-bound rule, percent of a core. */
 export const LOAD_BOUND_PERCENT = 90;
@@ -166,12 +166,13 @@ function spread(ratios: readonly number[]): RatioSpread {
  * Throughput counts only the rounds that kept the core busy, and is null (no ratio) unless they
  * are more than half; latency counts every round.
  *
- * Example: `sharedCoreResult(rounds).rps?.median`
+ * Example: `sharedCoreResult(rounds, 'plain').rps?.median`
  */
-export function sharedCoreResult(rounds: readonly SharedCoreRound[]): SharedCoreResult {
+export function sharedCoreResult(rounds: readonly SharedCoreRound[], baseline: ServerKind): SharedCoreResult {
   const busy = rounds.filter((r) => r.coreBusy);
   const ratios = (from: readonly SharedCoreRound[], f: (s: RunSample) => number): number[] => from.map((r) => f(r.rxnet) / f(r.plain));
   return {
+    baseline,
     rounds: [...rounds],
     rps: busy.length * 2 > rounds.length ? spread(ratios(busy, (s) => s.rps)) : null,
     p50: spread(ratios(rounds, (s) => s.latency.p50)),
@@ -207,7 +208,8 @@ export function checkTargets(scenarios: readonly ScenarioResult[], idle: IdleSce
       const figure = shared(scenario.sharedCore);
       if (figure === null) return { name, goal: goalText, measured: `load-bound (shared core); back to back ${alone}`, met: false };
       const value = figure.median;
-      const measured = `${value.toFixed(2)}x shared core (${rounds} rounds, ${figure.min.toFixed(2)}-${figure.max.toFixed(2)}); back to back ${alone}`;
+      const against = scenario.sharedCore.baseline === YARDSTICK ? '' : ` with ${SERVER_LABELS[scenario.sharedCore.baseline]}`;
+      const measured = `${value.toFixed(2)}x shared core${against} (${rounds} rounds, ${figure.min.toFixed(2)}-${figure.max.toFixed(2)}); back to back ${alone}`;
       return { name, goal: goalText, measured, met: atLeast ? value >= goal : value <= goal };
     }
     if (ratios === null) return { name, goal: goalText, measured: 'load-bound', met: false };

@@ -197,7 +197,7 @@ describe('bench summaries', () => {
     const withShared = (rounds: ReturnType<typeof round>[]) => {
       // Back to back, the machine's swings made it look like 0.60x.
       const result = scenarioResult(scenario('tcp-c64-w32'), 0, { rxnet: [sample(600_000, 99, 40)], plain: [sample(1_000_000, 99, 45)] });
-      return { ...result, sharedCore: sharedCoreResult(rounds) };
+      return { ...result, sharedCore: sharedCoreResult(rounds, 'plain') };
     };
 
     it('calls a round busy when the two servers together used 90% of their core', () => {
@@ -206,14 +206,14 @@ describe('bench summaries', () => {
     });
 
     it('takes the median of the rounds\' ratios, with their range, throughput over the busy rounds only', () => {
-      const shared = sharedCoreResult([round(460_000, 500_000), round(300_000, 330_000), round(470_000, 500_000), round(100_000, 400_000, 20, 20)]);
+      const shared = sharedCoreResult([round(460_000, 500_000), round(300_000, 330_000), round(470_000, 500_000), round(100_000, 400_000, 20, 20)], 'plain');
       // 0.92, 0.909, 0.94; the idle round (0.25) is left out of throughput.
       expect(shared.rps).to.deep.equal({ median: 0.92, min: 0.909, max: 0.94 });
       expect(shared.rounds).to.have.length(4);
     });
 
     it('quotes no throughput ratio unless more than half the rounds were busy, but still the latency', () => {
-      const shared = sharedCoreResult([round(460_000, 500_000), round(100_000, 400_000, 20, 20), round(100_000, 400_000, 30, 30, [1050, 1000])]);
+      const shared = sharedCoreResult([round(460_000, 500_000), round(100_000, 400_000, 20, 20), round(100_000, 400_000, 30, 30, [1050, 1000])], 'plain');
       expect(shared.rps).to.equal(null);
       expect(shared.p50).to.deep.equal({ median: 1, min: 1, max: 1.05 });
     });
@@ -233,10 +233,20 @@ describe('bench summaries', () => {
 
     it('judges TCP 1x1 p50 on the shared rounds, and keeps p99 with the back-to-back runs', () => {
       const oneByOne = scenarioResult(scenario('tcp-c1-w1'), 0, { rxnet: [{ ...sample(10_000, 40, 30), latency: { ...sample(1, 1, 1).latency, p50: 1200 } }], plain: [sample(11_000, 40, 30)] });
-      const shared = sharedCoreResult([round(10_000, 10_500, 45, 45, [1040, 1000]), round(10_000, 10_500, 45, 45, [1060, 1000])]);
+      const shared = sharedCoreResult([round(10_000, 10_500, 45, 45, [1040, 1000]), round(10_000, 10_500, 45, 45, [1060, 1000])], 'plain');
       const targets = checkTargets([{ ...oneByOne, sharedCore: shared }, withShared([round(460_000, 500_000)])], undefined);
       expect(targets.find((t) => t.name.startsWith('TCP 1x1'))).to.include({ measured: '1.05x shared core (2 rounds, 1.04-1.06); back to back 1.20x', met: true });
       expect(targets.find((t) => t.name === 'TCP p99 at 64x32')).to.include({ measured: '1.00x' });
+    });
+
+    it('shares the UDP core with plain Node given rxnet\'s buffer, and names it where it is not plain', () => {
+      expect(scenario('udp-s16-w32').sharedCore).to.equal('plainBuffered');
+      expect(scenario('tcp-c64-w32').sharedCore).to.equal('plain');
+      const udp = scenarioResult(scenario('udp-s16-w32'), 0, { rxnet: [sample(60_000, 99, 40)], plain: [sample(61_000, 70, 40)], plainBuffered: [sample(60_000, 99, 40)] });
+      const shared = sharedCoreResult([round(30_000, 31_000), round(30_000, 30_000)], 'plainBuffered');
+      const target = checkTargets([{ ...udp, sharedCore: shared }], undefined).find((t) => t.name === 'UDP 16x32 throughput');
+      expect(target).to.include({ measured: '0.98x shared core with plain, 4 MiB buf (2 rounds, 0.97-1.00); back to back 0.98x', met: true });
+      expect(formatTable(reportOf({ ...udp, sharedCore: shared }, { kind: 'native' }, 2))).to.match(/rxnet\/plain, 4 MiB buf +0\.98x .*shared core: median of 2 rounds/);
     });
 
     it('falls back to the back-to-back ratio when there are no rounds (--shared-rounds 0)', () => {
