@@ -8,7 +8,7 @@
  * Prints a progress display on stderr, a table on stdout, and writes bench/results/latest.json
  * and latest.svg. Every child is stopped by PID; every run is bounded in requests and time.
  *
- *   npm run bench                        # ~15 minutes: 11 runs x 2 s per server and scenario, fresh servers each run, 11 shared-core rounds
+ *   npm run bench                        # ~16 minutes: 11 runs x 2 s per server and scenario, fresh servers each run, 11 shared-core rounds
  *   npm run bench -- --quick             # ~1 minute: 1 run x 1 s
  *   npm run bench -- --only tcp-c64-w32 --seconds 5 --runs 5
  *   npm run bench -- --workers 2         # pass --workers 2 to the servers

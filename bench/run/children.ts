@@ -61,7 +61,12 @@ export function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: num
   });
 }
 
-/** Resolves with all of the child's stdout and its exit code once it exits; kills it (by PID) after `timeoutMs`. */
+/**
+ * Resolves with all of the child's stdout and its exit code once it has exited and its stdout has
+ * closed; kills it (by PID) after `timeoutMs`. It waits for 'close', not 'exit': Node may emit
+ * 'exit' before the last of stdout has been read (a loaded bench lost a generator's whole JSON
+ * line that way, "printed no result").
+ */
 export function collectOutput(child: ChildProcess, timeoutMs: number): Promise<{ stdout: string; code: number | null }> {
   return new Promise((resolve) => {
     let stdout = '';
@@ -69,7 +74,7 @@ export function collectOutput(child: ChildProcess, timeoutMs: number): Promise<{
       stdout += text;
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('exit', (code) => {
+    child.once('close', (code) => {
       clearTimeout(timer);
       resolve({ stdout, code });
     });
