@@ -16,9 +16,10 @@ export const USAGE = `Usage: npm run bench -- [options]
                      each run after the first is on fresh ones, each warmed up: two processes of
                      one server differ by up to ~15 % on this kind of VM, see docs/performance.md)
   --shared-rounds N  rounds per scenario that has them (TCP 1x1, TCP 64x32, UDP 16x32) with
-                     fresh rxnet and plain servers loaded at once on the one server core, whose
-                     ratios judge throughput and TCP 1x1 latency (default 11; 0 to skip; none
-                     with --workers above 1, --no-pin or --profile)
+                     fresh rxnet and plain servers (for UDP, plain with rxnet's receive buffer)
+                     loaded at once on the one server core, whose ratios judge throughput and
+                     TCP 1x1 latency (default 11; 0 to skip; none with --workers above 1,
+                     --no-pin or --profile)
   --idle N           idle TCP connections for the memory scenario, 0 to skip (default 5000)
   --only IDS         comma-separated scenario ids: ${[...SCENARIOS.map((s) => s.id), IDLE_SCENARIO, PROXY_SCENARIO].join(', ')}
   --workers N        pass --workers N to the servers (rxnet's CLI must support it)
