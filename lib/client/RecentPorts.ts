@@ -31,3 +31,12 @@ export class RecentPorts {
     }
   }
 }
+
+/**
+ * The recent ports of this process's UDP requests, which every udpRequest uses unless given its
+ * own: local ports belong to the process, not to a client, so a socket of one client can land on
+ * a port another client's request has just let go. Sized for many clients at once.
+ *
+ * Example: `udpRequest(line, { port })` quarantines in PROCESS_RECENT_PORTS.
+ */
+export const PROCESS_RECENT_PORTS = new RecentPorts(1024);

@@ -6,7 +6,7 @@ import { retryWithBackoff } from '../operators/retryWithBackoff.js';
 import type { RetryPolicy } from '../operators/retryPolicy.js';
 import { openUdp, type UdpClientSocket } from '../transport/openUdp.js';
 import { datagramReplies } from './datagramReplies.js';
-import type { RecentPorts } from './RecentPorts.js';
+import { PROCESS_RECENT_PORTS, type RecentPorts } from './RecentPorts.js';
 import type { WiretapSettings } from '../observability/wireLogger.js';
 import { wiretapUdpSocket } from './wiretapSockets.js';
 import { udpConnectionError } from './udpConnectionError.js';
@@ -34,7 +34,10 @@ export interface UdpRequestOptions<F = Frame, Req = string, Rep = string> {
    * timeout error's `elapsedMs`, so on a fake clock the schedule and the figure are exact.
    */
   readonly retry?: Partial<RetryPolicy>;
-  /** Ports of earlier requests, never reused for this one (see RecentPorts). Defaults to none. */
+  /**
+   * Ports of earlier requests, never reused for this one (see RecentPorts). Defaults to the
+   * process's (PROCESS_RECENT_PORTS), shared by every request that is not given its own.
+   */
   readonly recentPorts?: RecentPorts;
   /** Called with the request text each time a copy is sent (for logs and tests). */
   readonly onSend?: ((message: Req, attempt: number) => void) | undefined;
@@ -56,7 +59,8 @@ const MAX_PORT_DRAWS = 8;
  * (docs/protocol.md, "Correlation and retries"): the request gets a fresh socket on a fresh
  * ephemeral port, connected to the server; every copy the retry policy sends goes out from it,
  * so a reply to any copy answers this request (the protocol should answer copies alike); the
- * socket is closed when the request ends, so nothing meant for it can reach another request.
+ * socket is closed when the request ends, and no later request of the process takes its port
+ * soon after (PROCESS_RECENT_PORTS), so nothing meant for it can reach another request.
  * Datagrams from other addresses, datagrams the codec cannot decode, and frames `options.reply`
  * does not take (the calc client: anything but `200,NUMBER` or `300,-1`) are ignored. It listens
  * before it sends. Works against any server: nothing is added to the wire beyond the codec's bytes.
@@ -85,7 +89,7 @@ export function udpRequest<F, Req, Rep>(message: Req, options: UdpRequestOptions
   const policy = retryWithBackoff<Rep>(options.retry);
   const codec = options.codec ?? (chunkCodec() as unknown as Codec<F, Req>);
   const reply = options.reply ?? ((frame: F) => (isOverlong(frame) ? undefined : (frame as unknown as Rep)));
-  const recent = options.recentPorts;
+  const recent = options.recentPorts ?? PROCESS_RECENT_PORTS;
 
   return defer(() => {
     // Encoded once, before any socket is opened: a message the codec refuses errors at once.
@@ -98,8 +102,8 @@ export function udpRequest<F, Req, Rep>(message: Req, options: UdpRequestOptions
       catchError((err: unknown) => throwError(() => udpConnectionError(address, err))),
       map((socket) => {
         draws += 1;
-        if (recent !== undefined && recent.has(socket.local.port) && draws < MAX_PORT_DRAWS) throw new PortInQuarantine();
-        recent?.add(socket.local.port);
+        if (recent.has(socket.local.port) && draws < MAX_PORT_DRAWS) throw new PortInQuarantine();
+        recent.add(socket.local.port);
         return options.wiretap === undefined ? socket : wiretapUdpSocket(socket, options.wiretap);
       }),
       retry({ delay: (err: unknown) => (err instanceof PortInQuarantine ? of(0) : throwError(() => err)) }),

@@ -3,7 +3,7 @@ import sinon from 'sinon';
 import { firstValueFrom, from, lastValueFrom, mergeMap, map, catchError, of, toArray } from 'rxjs';
 import type { RxnetError } from '../../lib/errors.js';
 import { ERR_RXNET_CONNECTION, ERR_RXNET_TIMEOUT, RxnetConnectionError, RxnetTimeoutError, isTransientError } from '../../lib/errors.js';
-import { RecentPorts } from '../../lib/client/RecentPorts.js';
+import { PROCESS_RECENT_PORTS, RecentPorts } from '../../lib/client/RecentPorts.js';
 import { udpRequest } from '../../lib/client/udpRequest.js';
 import { CALC_DATAGRAM_CODEC, calcReplyOf } from '../../lib/calc/client/calcClientCodecs.js';
 
@@ -239,6 +239,26 @@ describe('udpRequest', () => {
       const portsOfB = new Set(peer.received.filter((r) => r.text === '+,2,2').map((r) => r.from.port));
       expect([...portsOfA].some((port) => portsOfB.has(port))).to.equal(false);
       await sleep(60); // let A's late reply go out to its closed port
+      await peer.close();
+    });
+
+    it('keeps every request off the process\'s recent ports when given none of its own', async () => {
+      const peer = await startUdpPeer((d, self) => self.send(seedAnswer(d.text), d.from));
+      const first = await firstValueFrom(udpRequest('+,1,1', { ...CALC, port: peer.port, retry: { initial: 200 } }));
+      expect(first.text).to.equal('200,2');
+      const portOfFirst = peer.received[0]?.from.port ?? -1;
+      expect(PROCESS_RECENT_PORTS.has(portOfFirst)).to.equal(true);
+      // The next request's first socket lands on a recent port (here, as if on the first's).
+      const has = sinon.stub(PROCESS_RECENT_PORTS, 'has');
+      has.onFirstCall().returns(true).returns(false);
+      let opened = 0;
+      try {
+        const second = await firstValueFrom(udpRequest('+,2,2', { ...CALC, port: peer.port, retry: { initial: 200 }, onSocketOpened: () => (opened += 1) }));
+        expect(second.text).to.equal('200,4');
+      } finally {
+        has.restore();
+      }
+      expect(opened).to.equal(2);
       await peer.close();
     });
 

@@ -1,20 +1,18 @@
 import type { CalcClientOptions } from './calcClientOptions.js';
 import type { CalcTransport } from './CalcTransport.js';
 import { CALC_DATAGRAM_CODEC, calcReplyOf } from './calcClientCodecs.js';
-import { RecentPorts } from '../../client/RecentPorts.js';
 import { udpRequest } from '../../client/udpRequest.js';
 
 /**
- * The calc transport over UDP: each request gets its own socket (see udpRequest), all sharing
- * one RecentPorts; `release` resolves once every one of those sockets has closed. Internal;
- * see createCalcClient.
+ * The calc transport over UDP: each request gets its own socket (see udpRequest), kept off the
+ * ports of the process's recent requests; `release` resolves once every one of those sockets has
+ * closed. Internal; see createCalcClient.
  *
  * Example: `calcClientOver(calcOverUdp(options), options)`
  *
  * @see calcOverTcp, calcClientOver, udpRequest
  */
 export function calcOverUdp(options: Readonly<CalcClientOptions>): CalcTransport {
-  const recentPorts = new RecentPorts();
   let openSockets = 0;
   let allClosed: (() => void) | undefined;
   return {
@@ -26,7 +24,6 @@ export function calcOverUdp(options: Readonly<CalcClientOptions>): CalcTransport
         codec: CALC_DATAGRAM_CODEC,
         reply: calcReplyOf,
         retry: options.retry,
-        recentPorts,
         onSend: options.onAttempt,
         wiretap: options.wiretap,
         onSocketOpened: () => {
